@@ -1,0 +1,79 @@
+# nestor: top-level build.
+#
+# Each area of the tree has a fragment in mk/ that only adds to the variables below
+# (and may define its own extra targets). The generic rules live here, after the
+# fragments are included, so every fragment sees the same rules.
+#
+#   NESTOR_C, NESTOR_ASM   sources linked into build/nestor.efi (freestanding)
+#   UNIT_TESTS             names of host cmocka tests: tests/unit/<name>.c
+#   UNIT_SRCS_<name>       the project sources that test compiles (the very same files)
+#   UNIT_LIBS_<name>       extra host libraries for that test (e.g. -lpthread)
+#   CHECK_PREREQS          targets `make check` builds before the integration tier
+
+BUILD   ?= build
+HOSTCC  ?= gcc
+PYTHON  ?= /usr/bin/python3
+V       ?= 0
+
+NESTOR_C       :=
+NESTOR_ASM     :=
+UNIT_TESTS     :=
+CHECK_PREREQS  :=
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+include mk/config.mk
+include $(filter-out mk/config.mk,$(sort $(wildcard mk/*.mk)))
+
+# ---- host unit tests (cmocka) --------------------------------------------------------
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DNESTOR_HOST_TEST -Wno-unused-function -MMD -MP
+
+define unit_test_rule
+$(BUILD)/unit/$(1): tests/unit/$(1).c $$(UNIT_SRCS_$(1)) | $(BUILD)/.deps
+	@mkdir -p $$(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) -o $$@ tests/unit/$(1).c $$(UNIT_SRCS_$(1)) -lcmocka $$(UNIT_LIBS_$(1))
+-include $(BUILD)/unit/$(1).d
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
+
+.PHONY: all deps unit integration check run bochs clean help
+all: $(BUILD)/nestor.efi
+
+# The installer is idempotent and cheap when nothing is missing; every target that
+# needs a tool depends on this stamp, which is refreshed when the package list changes.
+$(BUILD)/.deps: tools/install-deps
+	@mkdir -p $(BUILD)
+	./tools/install-deps
+	@touch $@
+deps: $(BUILD)/.deps
+
+# Runs every unit test even when one fails, then fails if any did.
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; \
+	 if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi
+
+integration: $(BUILD)/nestor.efi $(CHECK_PREREQS) | $(BUILD)/.deps
+	$(PYTHON) -m pytest tests/integration $(PYTEST_ARGS)
+
+check: $(BUILD)/.deps
+	$(MAKE) unit
+	$(MAKE) integration
+
+run: $(BUILD)/nestor.efi | $(BUILD)/.deps
+	./tools/nestor-run --emulator qemu $(RUN_ARGS)
+
+bochs: $(BUILD)/nestor.efi | $(BUILD)/.deps
+	./tools/nestor-run --emulator bochs $(RUN_ARGS)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make run      boot the default scenario under nestor in QEMU"
+	@echo "make bochs    the same under Bochs"
+	@echo "make check    install what is missing, build, run unit and integration tests"
+	@echo "make unit     host unit tests only (cmocka)"

@@ -1,0 +1,8 @@
+# core/: pieces shared by every layer (formatting, logging, buses, guest memory).
+CORE_PURE := core/format.c core/log.c core/guest_mem.c core/io_bus.c core/mmio_bus.c
+NESTOR_C  += $(CORE_PURE) core/string.c
+
+UNIT_TESTS += test_format test_log test_buses
+UNIT_SRCS_test_format := core/format.c
+UNIT_SRCS_test_log    := core/format.c core/log.c
+UNIT_SRCS_test_buses  := core/format.c core/log.c core/io_bus.c core/mmio_bus.c core/guest_mem.c
