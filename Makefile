@@ -33,7 +33,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DNESTOR_HOST_TEST -W
 define unit_test_rule
 $(BUILD)/unit/$(1): tests/unit/$(1).c $$(UNIT_SRCS_$(1)) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) -o $$@ tests/unit/$(1).c $$(UNIT_SRCS_$(1)) -lcmocka $$(UNIT_LIBS_$(1))
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) -o $$@ tests/unit/$(1).c $$(UNIT_SRCS_$(1)) -lcmocka $$(UNIT_LIBS_$(1))
 -include $(BUILD)/unit/$(1).d
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))

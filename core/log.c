@@ -58,15 +58,13 @@ bool log_parse_level(const char *name, enum log_level *out)
 	return false;
 }
 
-void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+static void log_emit(const char *tag, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 
-	if (!log_level_enabled(level) || !log_sink)
+	if (!log_sink)
 		return;
-	if (level < LOG_ERROR || level > LOG_TRACE)
-		level = LOG_ERROR;
-	int n = fmt_snprintf(line, sizeof(line), "%s%s", LOG_PREFIX, log_level_tags[level]);
+	int n = fmt_snprintf(line, sizeof(line), "%s%s", LOG_PREFIX, tag);
 	int room = (int)sizeof(line) - 1 - n;	/* keep one byte for the newline */
 	int m = fmt_vsnprintf(line + n, (size_t)room, fmt, ap);
 	if (m >= room) {
@@ -80,6 +78,23 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	spin_lock(&log_lock);
 	log_sink(line, (size_t)n);
 	spin_unlock(&log_lock);
+}
+
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	if (!log_level_enabled(level))
+		return;
+	if (level < LOG_ERROR || level > LOG_TRACE)
+		level = LOG_ERROR;
+	log_emit(log_level_tags[level], fmt, ap);
+}
+
+void log_always(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_emit("", fmt, ap);
+	va_end(ap);
 }
 
 void log_raw(const char *text, size_t len)

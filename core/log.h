@@ -34,6 +34,8 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Untagged and printed at every level: the banner and the end-of-run line. */
+void log_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Raw text straight to the sink under the log lock, no prefix (for guest console relay). */
 void log_raw(const char *text, size_t len);

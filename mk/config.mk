@@ -17,5 +17,12 @@ NESTOR_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpic -fshort-wch
   -fno-strict-aliasing -fno-asynchronous-unwind-tables -fno-ident \
   -ffile-prefix-map=$(CURDIR)=. \
   -Wall -Wextra -Werror -Wno-unused-parameter -Wundef -Wstrict-prototypes \
-  -I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -MMD -MP
+  -I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -MMD -MP
 NASMFLAGS := -f elf64 -g -F dwarf
+
+# V=1 shows full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif

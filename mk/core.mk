@@ -1,8 +1,13 @@
 # core/: pieces shared by every layer (formatting, logging, buses, guest memory).
-CORE_PURE := core/format.c core/log.c core/guest_mem.c core/io_bus.c core/mmio_bus.c
+CORE_PURE := core/page_alloc.c core/format.c core/log.c core/guest_mem.c core/io_bus.c core/mmio_bus.c
 NESTOR_C  += $(CORE_PURE) core/string.c
 
 UNIT_TESTS += test_format test_log test_buses
 UNIT_SRCS_test_format := core/format.c
 UNIT_SRCS_test_log    := core/format.c core/log.c
 UNIT_SRCS_test_buses  := core/format.c core/log.c core/io_bus.c core/mmio_bus.c core/guest_mem.c
+NESTOR_C += drivers/uart16550.c drivers/console.c
+UNIT_TESTS += test_page_alloc
+UNIT_SRCS_test_page_alloc := core/page_alloc.c core/format.c core/log.c
+NESTOR_C += core/banner.c core/run_end.c core/panic.c core/main.c core/debug_fault.c \
+	core/symbols.c core/symbols_image.c drivers/host_acpi.c

@@ -38,7 +38,8 @@ static void test_error_level_only(void **state)
 	log_warn("no");
 	log_info("no");
 	log_error("yes");
-	assert_string_equal(capture_buf, "[nestor] ERROR: yes\n");
+	log_always("always %s", "shown");
+	assert_string_equal(capture_buf, "[nestor] ERROR: yes\n[nestor] always shown\n");
 }
 
 static void test_parse_level(void **state)

@@ -1,0 +1,47 @@
+/* percpu: each physical CPU's own descriptor tables, stacks and identity. */
+#ifndef NESTOR_ARCH_X86_PERCPU_H
+#define NESTOR_ARCH_X86_PERCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PERCPU_MAX 64
+#define PERCPU_STACK_PAGES 8		/* 32 KiB main stack */
+#define PERCPU_IST_PAGES 2		/* 8 KiB each for #DF, NMI, #MC */
+
+#define GDT_SEL_CODE64 0x08
+#define GDT_SEL_DATA 0x10
+#define GDT_SEL_TSS 0x18
+
+/* 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11): only RSP0 and the IST pointers matter. */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+struct percpu {
+	struct percpu *self;		/* at GS:0, so percpu_this() is one load */
+	unsigned index;			/* 0 = the boot CPU */
+	uint32_t apic_id;
+	uintptr_t stack_base, stack_top;
+	uint64_t gdt[6];		/* null, code64, data, TSS (two slots), spare */
+	struct tss64 tss;
+};
+
+extern struct percpu *percpu_all[PERCPU_MAX];
+extern unsigned percpu_count;
+
+/* Allocates and fills CPU `index`'s area (stacks, GDT, TSS); NULL when out of pages. */
+struct percpu *percpu_create(unsigned index, uint32_t apic_id);
+/* Loads this CPU's GDT, segments, TSS and GS base; the IDT is shared (idt_load). */
+void percpu_load(struct percpu *cpu);
+struct percpu *percpu_this(void);
+/* True when [addr, addr+len) lies inside the current CPU's main stack. */
+bool percpu_on_stack(uintptr_t addr, uintptr_t len);
+
+#endif

@@ -1,0 +1,77 @@
+/* trap: nestor's own exceptions and interrupts (IDT, frame layout, dispatch). */
+#include "arch/x86/trap.h"
+
+#include "arch/x86/backtrace.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "core/run_end.h"
+
+static const char *const exception_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD error", "#VE virtualization exception",
+	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
+	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security exception", "reserved 31",
+};
+
+const char *trap_vector_name(unsigned vector)
+{
+	return vector < 32 ? exception_names[vector] : "external interrupt";
+}
+
+void trap_dump_frame(const struct trap_frame *f)
+{
+	log_error("  rip %#018llx  cs %#06llx  rflags %#010llx", (unsigned long long)f->rip,
+		  (unsigned long long)f->cs, (unsigned long long)f->rflags);
+	log_error("  rsp %#018llx  ss %#06llx", (unsigned long long)f->rsp,
+		  (unsigned long long)f->ss);
+	log_error("  rax %#018llx  rbx %#018llx  rcx %#018llx", (unsigned long long)f->rax,
+		  (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+	log_error("  rdx %#018llx  rsi %#018llx  rdi %#018llx", (unsigned long long)f->rdx,
+		  (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+	log_error("  rbp %#018llx  r8  %#018llx  r9  %#018llx", (unsigned long long)f->rbp,
+		  (unsigned long long)f->r8, (unsigned long long)f->r9);
+	log_error("  r10 %#018llx  r11 %#018llx  r12 %#018llx", (unsigned long long)f->r10,
+		  (unsigned long long)f->r11, (unsigned long long)f->r12);
+	log_error("  r13 %#018llx  r14 %#018llx  r15 %#018llx", (unsigned long long)f->r13,
+		  (unsigned long long)f->r14, (unsigned long long)f->r15);
+	log_error("  cr0 %#018llx  cr2 %#018llx  cr3 %#018llx  cr4 %#018llx",
+		  (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
+		  (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	backtrace_log(f->rip, f->rbp);
+}
+
+static void trap_fatal(struct trap_frame *f)
+{
+	struct percpu *cpu = percpu_this();
+	if (!panic_begin())
+		cpu_halt_forever();
+	log_error("CPU exception %s (vector %llu) error code %#llx on cpu %u",
+		  trap_vector_name((unsigned)f->vector), (unsigned long long)f->vector,
+		  (unsigned long long)f->error_code, cpu ? cpu->index : 0);
+	if (f->vector == 14)
+		log_error("  page fault address (cr2) %#llx: %s, %s, %s",
+			  (unsigned long long)read_cr2(),
+			  f->error_code & 1 ? "protection violation" : "page not present",
+			  f->error_code & 2 ? "write" : "read",
+			  f->error_code & 16 ? "instruction fetch" : "data access");
+	trap_dump_frame(f);
+	run_end(RUN_STATUS_CRASH);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector < 32) {
+		trap_fatal(f);
+		return;
+	}
+	/* Nothing routes external interrupts to nestor yet: say so and carry on. */
+	log_warn("unexpected interrupt, vector %llu at rip %#llx", (unsigned long long)f->vector,
+		 (unsigned long long)f->rip);
+}

@@ -1,0 +1,48 @@
+/* options: nestor's boot options, from EFI load options and \nestor.cfg. */
+#ifndef NESTOR_BOOT_OPTIONS_H
+#define NESTOR_BOOT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/log.h"
+
+/* A deliberate fault for testing the crash path (option fault=...). */
+enum debug_fault {
+	FAULT_NONE,
+	FAULT_PAGE,	/* read an unmapped address: #PF */
+	FAULT_GP,	/* non-canonical address: #GP */
+	FAULT_UD,	/* ud2: #UD */
+	FAULT_DIVIDE,	/* divide by zero: #DE */
+	FAULT_PANIC,	/* call panic() */
+};
+
+#define OPTIONS_PATH_MAX 128
+#define OPTIONS_STRING_MAX 512
+
+struct nestor_options {
+	enum log_level log_level;
+	enum debug_fault fault;
+	unsigned smp;			/* CPUs to use; 0 means all the host has */
+	unsigned mem_mb;		/* guest RAM in MiB */
+	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
+	char initrd[OPTIONS_PATH_MAX];
+	char append[OPTIONS_STRING_MAX];	/* payload command line */
+};
+
+void options_set_defaults(struct nestor_options *o);
+
+/*
+ * Parses whitespace-separated key=value words into *o. A value may be double-quoted to
+ * hold spaces ("append=\"console=ttyS0 quiet\""); '#' starts a comment to the end of
+ * the line. On the first error returns false with a one-line explanation in err.
+ * A leading word without '=' that ends in ".efi" is the image path some loaders put
+ * first in the load options, and is skipped.
+ */
+bool options_parse(struct nestor_options *o, const char *text, size_t len, char *err,
+		   size_t errlen);
+
+/* Logs every option and its value, one line each (so a run log says how it was run). */
+void options_log(const struct nestor_options *o);
+
+#endif

@@ -1,0 +1,48 @@
+/* main: what nestor does once it owns the machine. */
+#include "core/main.h"
+
+#include "arch/x86/caps.h"
+#include "arch/x86/cpu.h"
+#include "boot/boot_info.h"
+#include "core/debug_fault.h"
+#include "core/log.h"
+#include "core/page_alloc.h"
+#include "core/run_end.h"
+#include "drivers/host_acpi.h"
+
+static struct cpu_caps host_caps;
+static struct host_acpi host_acpi;
+
+static void main_log_machine(const struct boot_info *bi)
+{
+	log_info("machine taken: firmware gone; nestor's own GDT/TSS/IDT, page tables "
+		 "(cr3 %#llx) and stack", (unsigned long long)read_cr3());
+	log_info("memory: %llu MiB usable in %u ranges (%u firmware map entries), highest "
+		 "address %#llx", (unsigned long long)(bi->ram_bytes >> 20), bi->nram,
+		 bi->memmap_entries, (unsigned long long)bi->highest_address);
+	log_info("memory: nestor pool %#lx, %zu pages (%zu free)", (unsigned long)bi->pool_base,
+		 bi->pool_pages, nestor_pages.nfree);
+}
+
+void nestor_main(struct boot_info *bi)
+{
+	main_log_machine(bi);
+
+	struct cpu_raw raw;
+	caps_read_raw(&raw);
+	caps_decode(&raw, &host_caps);
+	caps_log_raw(&raw);
+	caps_log_table(&host_caps);
+
+	host_acpi_parse(bi->rsdp, &host_acpi);
+	host_acpi_log(&host_acpi);
+
+	debug_fault_trigger(bi->options.fault);
+
+	if (!bi->options.kernel[0]) {
+		log_info("no payload (kernel= not given): nothing to run");
+		run_end(RUN_STATUS_PASS);
+	}
+	log_error("kernel=%s: running payloads is not implemented yet", bi->options.kernel);
+	run_end(RUN_STATUS_CONFIG_ERROR);
+}
