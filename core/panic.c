@@ -28,8 +28,10 @@ static __attribute__((noinline)) void panic_capture(struct trap_frame *f)
 			 : "=m"(f->rsi), "=m"(f->rdi), "=m"(f->r8), "=m"(f->r9));
 	__asm__ volatile("mov %%r10, %0\n\tmov %%r11, %1\n\tmov %%r12, %2\n\tmov %%r13, %3"
 			 : "=m"(f->r10), "=m"(f->r11), "=m"(f->r12), "=m"(f->r13));
-	__asm__ volatile("mov %%r14, %0\n\tmov %%r15, %1\n\tmov %%cs, %2\n\tmov %%ss, %3"
-			 : "=m"(f->r14), "=m"(f->r15), "=m"(f->cs), "=m"(f->ss));
+	__asm__ volatile("mov %%r14, %0\n\tmov %%r15, %1" : "=m"(f->r14), "=m"(f->r15));
+	/* A 64-bit register destination zero-extends the selector; a memory one would
+	 * write only 16 bits. */
+	__asm__ volatile("mov %%cs, %0\n\tmov %%ss, %1" : "=r"(f->cs), "=r"(f->ss));
 	f->rflags = read_rflags();
 }
 

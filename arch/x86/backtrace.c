@@ -12,10 +12,10 @@ static void backtrace_frame(unsigned n, uintptr_t addr, uintptr_t lookup)
 	uint64_t within;
 	const char *name = symbols_lookup(lookup, &within);
 	if (name)
-		log_error("  #%-2u %#018lx %s+%#lx", n, (unsigned long)addr, name,
+		log_error("  #%-2u 0x%016lx %s+%#lx", n, (unsigned long)addr, name,
 			  (unsigned long)(within + (addr - lookup)));
 	else
-		log_error("  #%-2u %#018lx ?", n, (unsigned long)addr);
+		log_error("  #%-2u 0x%016lx ?", n, (unsigned long)addr);
 }
 
 /*

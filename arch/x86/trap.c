@@ -27,21 +27,21 @@ const char *trap_vector_name(unsigned vector)
 
 void trap_dump_frame(const struct trap_frame *f)
 {
-	log_error("  rip %#018llx  cs %#06llx  rflags %#010llx", (unsigned long long)f->rip,
+	log_error("  rip 0x%016llx  cs 0x%04llx  rflags 0x%08llx", (unsigned long long)f->rip,
 		  (unsigned long long)f->cs, (unsigned long long)f->rflags);
-	log_error("  rsp %#018llx  ss %#06llx", (unsigned long long)f->rsp,
+	log_error("  rsp 0x%016llx  ss 0x%04llx", (unsigned long long)f->rsp,
 		  (unsigned long long)f->ss);
-	log_error("  rax %#018llx  rbx %#018llx  rcx %#018llx", (unsigned long long)f->rax,
+	log_error("  rax 0x%016llx  rbx 0x%016llx  rcx 0x%016llx", (unsigned long long)f->rax,
 		  (unsigned long long)f->rbx, (unsigned long long)f->rcx);
-	log_error("  rdx %#018llx  rsi %#018llx  rdi %#018llx", (unsigned long long)f->rdx,
+	log_error("  rdx 0x%016llx  rsi 0x%016llx  rdi 0x%016llx", (unsigned long long)f->rdx,
 		  (unsigned long long)f->rsi, (unsigned long long)f->rdi);
-	log_error("  rbp %#018llx  r8  %#018llx  r9  %#018llx", (unsigned long long)f->rbp,
+	log_error("  rbp 0x%016llx  r8  0x%016llx  r9  0x%016llx", (unsigned long long)f->rbp,
 		  (unsigned long long)f->r8, (unsigned long long)f->r9);
-	log_error("  r10 %#018llx  r11 %#018llx  r12 %#018llx", (unsigned long long)f->r10,
+	log_error("  r10 0x%016llx  r11 0x%016llx  r12 0x%016llx", (unsigned long long)f->r10,
 		  (unsigned long long)f->r11, (unsigned long long)f->r12);
-	log_error("  r13 %#018llx  r14 %#018llx  r15 %#018llx", (unsigned long long)f->r13,
+	log_error("  r13 0x%016llx  r14 0x%016llx  r15 0x%016llx", (unsigned long long)f->r13,
 		  (unsigned long long)f->r14, (unsigned long long)f->r15);
-	log_error("  cr0 %#018llx  cr2 %#018llx  cr3 %#018llx  cr4 %#018llx",
+	log_error("  cr0 0x%016llx  cr2 0x%016llx  cr3 0x%016llx  cr4 0x%016llx",
 		  (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 		  (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 	backtrace_log(f->rip, f->rbp);

@@ -1,0 +1,273 @@
+"""nestor_run: boot nestor (and a payload) in QEMU or Bochs and judge the run by its output.
+
+The command-line front end is tools/nestor-run; tests and benchmarks import this module.
+A run is judged by nestor's own closing line, "[nestor] run ended: status 0xNN (...)",
+never by the emulator's exit code alone (Bochs always exits 1).
+"""
+import dataclasses
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+NESTOR_EFI = os.path.join(BUILD, "nestor.efi")
+
+# Firmware and BIOS files installed by Debian's ovmf and vgabios packages.
+OVMF_CODE_4M = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS_4M = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+OVMF_BOCHS = "/usr/share/ovmf/OVMF.fd"     # the 2 MiB image that fits Bochs's ROM window
+VGABIOS = "/usr/share/vgabios/vgabios.bin"
+
+# Statuses nestor reports (core/run_end.h); the launcher exits with (status << 1) | 1
+# like QEMU's isa-debug-exit, so a guest's own status comes through unchanged.
+STATUS_PASS = 0x10
+STATUS_FAIL = 0x11
+STATUS_VM_STOPPED = 0x7C
+STATUS_CONFIG_ERROR = 0x7D
+STATUS_CRASH = 0x7E
+EXIT_TIMEOUT = 124          # no end-of-run line before --timeout
+EXIT_NO_VERDICT = 125       # the emulator ended without nestor's end-of-run line
+EXIT_CRASH = (STATUS_CRASH << 1) | 1
+
+ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+END_LINE = re.compile(r"\[nestor\] run ended: status (0x[0-9a-f]+|0) \(([^)]*)\)")
+BANNER = "[nestor] nestor "
+
+DEFAULT_CPU = {"qemu": "max", "bochs": "corei7_ivy_bridge_3770k"}
+
+
+@dataclasses.dataclass
+class RunResult:
+    emulator: str
+    cpu: str
+    status: int | None          # nestor's reported status, None if it never said
+    exit_code: int              # what tools/nestor-run exits with
+    timed_out: bool
+    lines: list                 # console lines, ANSI stripped
+    elapsed: float              # seconds from emulator start to the end of the run
+    banner_time: float | None   # seconds from emulator start to nestor's banner
+    emulator_rc: int | None
+    workdir: str
+
+    @property
+    def crashed(self):
+        return self.status == STATUS_CRASH
+
+    @property
+    def text(self):
+        return "\n".join(self.lines)
+
+    def nestor_lines(self):
+        return [l for l in self.lines if l.startswith("[nestor] ")]
+
+    def has(self, needle):
+        return any(needle in l for l in self.lines)
+
+
+def exit_code_for(status):
+    return (status << 1) | 1
+
+
+# ---- boot volume --------------------------------------------------------------------
+
+def _mbr_with_esp(total_sectors, start_sector):
+    """An MBR with one EFI system partition (type 0xEF) covering the rest of the disk."""
+    entry = struct.pack("<B3sB3sII", 0x00, b"\xfe\xff\xff", 0xEF, b"\xfe\xff\xff",
+                        start_sector, total_sectors - start_sector)
+    mbr = bytearray(512)
+    mbr[446:462] = entry
+    mbr[510:512] = b"\x55\xaa"
+    return bytes(mbr)
+
+
+def make_boot_volume(path, files, efi=NESTOR_EFI):
+    """Builds a raw disk image: MBR + FAT ESP holding \\EFI\\BOOT\\BOOTX64.EFI and `files`
+    (a dict name -> host path or bytes). Both OVMF builds boot it with no shell."""
+    payload = os.path.getsize(efi)
+    for src in files.values():
+        payload += len(src) if isinstance(src, bytes) else os.path.getsize(src)
+    mib = max(48, (payload * 11 // 10 >> 20) + 8)
+    size = mib << 20
+    start = 2048                                   # 1 MiB, as partitioning tools do
+    with open(path, "wb") as f:
+        f.write(_mbr_with_esp(size // 512, start))
+        f.truncate(size)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    img = "%s@@%d" % (path, start * 512)
+    fat = ["-F"] if mib >= 64 else []
+    subprocess.run(["mformat", "-i", img, "-v", "NESTOR"] + fat + ["::"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["mmd", "-i", img, "::/EFI", "::/EFI/BOOT"], check=True, env=env)
+    subprocess.run(["mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI"], check=True, env=env)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, src in files.items():
+            if isinstance(src, bytes):
+                p = os.path.join(tmp, name)
+                with open(p, "wb") as f:
+                    f.write(src)
+                src = p
+            subprocess.run(["mcopy", "-i", img, src, "::/" + name], check=True, env=env)
+
+
+def nestor_cfg(options):
+    """The \\nestor.cfg text for a list of key=value options (values with spaces quoted)."""
+    out = ["# written by tools/nestor-run"]
+    for opt in options:
+        key, _, value = opt.partition("=")
+        if any(c.isspace() for c in value):
+            value = '"%s"' % value
+        out.append("%s=%s" % (key, value))
+    return ("\n".join(out) + "\n").encode()
+
+
+# ---- emulators ----------------------------------------------------------------------
+
+def qemu_command(workdir, disk, cpu, smp, mem_mb):
+    vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
+    shutil.copyfile(OVMF_VARS_4M, vars_copy)
+    return ["qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", cpu,
+            "-smp", str(smp), "-m", "%dM" % mem_mb, "-nodefaults", "-display", "none",
+            "-no-reboot", "-serial", "stdio",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE_4M,
+            "-drive", "if=pflash,format=raw,file=" + vars_copy,
+            "-drive", "file=%s,format=raw,if=ide" % disk]
+
+
+def bochs_command(workdir, disk, cpu, smp, mem_mb):
+    rc = os.path.join(workdir, "bochsrc")
+    cmds = os.path.join(workdir, "bochs.cmds")
+    lock = disk + ".lock"
+    if os.path.exists(lock):          # a killed Bochs leaves this behind
+        os.unlink(lock)
+    with open(cmds, "w") as f:
+        f.write("c\n")                # Debian's Bochs starts in its debugger: continue
+    with open(rc, "w") as f:
+        f.write("""# written by tools/nestor-run
+megs: %d
+# ignore_bad_msrs=1: OVMF reads IA32_PLATFORM_ID (0x17), which Bochs does not model,
+# and dies on the #GP otherwise. nestor checks CPUID before every MSR it reads.
+cpu: model=%s, count=%d, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+romimage: file=%s, address=0xffe00000
+vgaromimage: file=%s
+pci: enabled=1, chipset=i440fx
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=disk, path=%s, mode=flat
+boot: disk
+display_library: rfb, options="timeout=0"
+# No sound card here: ALSA fails and Bochs 2.7's mixer thread then aborts the process.
+sound: waveoutdrv=dummy
+speaker: enabled=0
+port_e9_hack: enabled=1
+com1: enabled=1, mode=file, dev=%s
+log: %s
+panic: action=fatal
+error: action=report
+info: action=ignore
+debug: action=ignore
+clock: sync=none, time0=local
+""" % (mem_mb, cpu, smp, OVMF_BOCHS, VGABIOS, disk, os.path.join(workdir, "serial.log"),
+            os.path.join(workdir, "bochs.log")))
+    return ["bochs-bin", "-q", "-f", rc, "-rc", cmds]
+
+
+# ---- a run --------------------------------------------------------------------------
+
+def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
+        append=None, timeout=120, workdir=None, echo=False, extra_files=None):
+    """Boots nestor once and returns a RunResult. Never raises on a failed run."""
+    cpu = cpu or DEFAULT_CPU[emulator]
+    if workdir is None:
+        os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
+        workdir = tempfile.mkdtemp(prefix="%s-" % emulator, dir=os.path.join(BUILD, "runs"))
+    os.makedirs(workdir, exist_ok=True)
+
+    opts = list(options)
+    files = dict(extra_files or {})
+    if kernel:
+        files["KERNEL"] = kernel
+        opts.append("kernel=\\KERNEL")
+        opts.append("mem=%d" % mem)
+    if initrd:
+        files["INITRD"] = initrd
+        opts.append("initrd=\\INITRD")
+    if append is not None:
+        opts.append("append=%s" % append)
+    if smp != 1:
+        opts.append("smp=%d" % smp)
+    files["nestor.cfg"] = nestor_cfg(opts)
+    disk = os.path.join(workdir, "boot.img")
+    make_boot_volume(disk, files)
+
+    # The emulated machine needs room for the firmware, nestor and the guest's RAM.
+    machine_mb = 256 + (mem if kernel else 0)
+    if emulator == "qemu":
+        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb)
+    elif emulator == "bochs":
+        cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)
+    else:
+        raise ValueError("unknown emulator %r" % emulator)
+
+    console_path = os.path.join(workdir, "console.log")
+    lines, status, banner_time, timed_out = [], None, None, False
+    start = time.monotonic()
+    with open(console_path, "w") as console:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True, cwd=workdir)
+        os.set_blocking(proc.stdout.fileno(), False)
+        pending = b""
+        while True:
+            now = time.monotonic()
+            if now - start > timeout:
+                timed_out = True
+                break
+            chunk = None
+            try:
+                chunk = proc.stdout.read()
+            except BlockingIOError:
+                pass
+            if chunk:
+                pending += chunk
+                *complete, pending = pending.split(b"\n")
+                for raw in complete:
+                    line = ANSI.sub("", raw.decode("utf-8", "replace"))
+                    lines.append(line)
+                    console.write(line + "\n")
+                    if echo:
+                        print(line, flush=True)
+                    if banner_time is None and BANNER in line:
+                        banner_time = now - start
+                    m = END_LINE.search(line)
+                    if m and status is None:
+                        status = int(m.group(1), 16)
+            elif proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.02)
+            if status is not None and emulator == "bochs":
+                break                 # Bochs may linger after the shutdown port
+        if pending:
+            lines.append(ANSI.sub("", pending.decode("utf-8", "replace")))
+            console.write(lines[-1] + "\n")
+        elapsed = time.monotonic() - start
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        rc = proc.wait()
+
+    if status is not None:
+        exit_code = exit_code_for(status)
+    elif timed_out:
+        exit_code = EXIT_TIMEOUT
+    else:
+        exit_code = EXIT_NO_VERDICT
+    return RunResult(emulator, cpu, status, exit_code, timed_out and status is None, lines,
+                     elapsed, banner_time, rc, workdir)
