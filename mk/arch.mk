@@ -4,3 +4,5 @@ NESTOR_C += arch/x86/caps.c arch/x86/caps_read.c
 NESTOR_C += arch/x86/percpu.c arch/x86/idt.c arch/x86/trap.c arch/x86/paging.c \
 	arch/x86/takeover.c arch/x86/backtrace.c
 NESTOR_ASM += arch/x86/entry.asm
+UNIT_TESTS += test_caps
+UNIT_SRCS_test_caps := arch/x86/caps.c core/format.c core/log.c

@@ -11,3 +11,7 @@ UNIT_TESTS += test_page_alloc
 UNIT_SRCS_test_page_alloc := core/page_alloc.c core/format.c core/log.c
 NESTOR_C += core/banner.c core/run_end.c core/panic.c core/main.c core/debug_fault.c \
 	core/symbols.c core/symbols_image.c drivers/host_acpi.c
+UNIT_TESTS += test_host_acpi test_symbols
+UNIT_SRCS_test_host_acpi := drivers/host_acpi.c core/format.c core/log.c
+UNIT_CFLAGS_test_host_acpi := -no-pie -fno-pie
+UNIT_SRCS_test_symbols := core/symbols.c

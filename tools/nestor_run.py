@@ -187,6 +187,7 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
     if workdir is None:
         os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
         workdir = tempfile.mkdtemp(prefix="%s-" % emulator, dir=os.path.join(BUILD, "runs"))
+    workdir = os.path.abspath(workdir)
     os.makedirs(workdir, exist_ok=True)
 
     opts = list(options)
