@@ -1,12 +1,12 @@
 # The freestanding nestor image: every NESTOR_C / NESTOR_ASM source, linked by lld.
 NESTOR_OBJS = $(NESTOR_C:%.c=$(BUILD)/obj/%.o) $(NESTOR_ASM:%.asm=$(BUILD)/obj/%.o)
 
-$(BUILD)/obj/%.o: %.c mk/config.mk | $(BUILD)/.deps
+$(BUILD)/obj/%.o: %.c mk/config.mk | deps
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(NESTOR_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.o: %.asm mk/config.mk | $(BUILD)/.deps
+$(BUILD)/obj/%.o: %.asm mk/config.mk | deps
 	@mkdir -p $(@D)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
