@@ -35,6 +35,7 @@ struct boot_info {
 	unsigned memmap_entries;
 	uintptr_t pool_base;		/* nestor's own pages (see core/page_alloc.h) */
 	size_t pool_pages;
+	uintptr_t ap_trampoline;	/* one page below 1 MiB for starting APs (0: none) */
 	uintptr_t guest_ram;		/* the guest's RAM block, options.mem_mb MiB, 2 MiB aligned */
 	struct boot_file files[BOOT_MAX_FILES];
 	unsigned nfiles;

@@ -107,6 +107,12 @@ static void boot_alloc_memory(void)
 	boot_info.pool_base = pa;
 	boot_info.pool_pages = NESTOR_POOL_PAGES;
 
+	/* APs start in real mode at a page below 1 MiB (SIPI vector = page >> 12). */
+	if (EFI_ERROR(efi_alloc_pages(1, 0x9ffff, &pa)))
+		log_warn("boot: no page below 640 KiB for AP start-up; the boot CPU only");
+	else
+		boot_info.ap_trampoline = pa;
+
 	if (!boot_info.options.kernel[0])
 		return;
 	/* Guest RAM: one block, 2 MiB aligned so nested paging can use large pages. */

@@ -3,12 +3,15 @@
 
 #include "arch/x86/caps.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 #include "boot/boot_info.h"
 #include "core/debug_fault.h"
 #include "core/log.h"
 #include "core/page_alloc.h"
 #include "core/run_end.h"
 #include "drivers/host_acpi.h"
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
 
 static struct cpu_caps host_caps;
 static struct host_acpi host_acpi;
@@ -36,6 +39,16 @@ void nestor_main(struct boot_info *bi)
 
 	host_acpi_parse(bi->rsdp, &host_acpi);
 	host_acpi_log(&host_acpi);
+
+	tsc_calibrate();
+	smp_boot_cpu_init();
+	lapic_timer_calibrate();
+	log_info("time: TSC %llu kHz, LAPIC timer %llu kHz, host LAPIC in %s mode",
+		 (unsigned long long)(tsc_hz() / 1000),
+		 (unsigned long long)(lapic_timer_hz() / 1000),
+		 lapic_x2apic_mode() ? "x2APIC" : "xAPIC");
+	unsigned ncpus = smp_start_aps(&host_acpi, bi->options.smp, bi->ap_trampoline);
+	log_info("smp: %u CPU%s online", ncpus, ncpus == 1 ? "" : "s");
 
 	debug_fault_trigger(bi->options.fault);
 

@@ -31,6 +31,10 @@ struct percpu {
 	uintptr_t stack_base, stack_top;
 	uint64_t gdt[6];		/* null, code64, data, TSS (two slots), spare */
 	struct tss64 tss;
+	volatile bool online;		/* set by the CPU itself once it runs nestor code */
+	/* Work handed to an idle AP: it runs work(work_arg) once, then idles again. */
+	void (*volatile work)(void *arg);
+	void *volatile work_arg;
 };
 
 extern struct percpu *percpu_all[PERCPU_MAX];

@@ -65,13 +65,32 @@ static void trap_fatal(struct trap_frame *f)
 	run_end(RUN_STATUS_CRASH);
 }
 
+static trap_irq_handler irq_handlers[256];
+
+void trap_set_irq_handler(unsigned vector, trap_irq_handler handler)
+{
+	if (vector >= 32 && vector < 256)
+		irq_handlers[vector] = handler;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		trap_fatal(f);
 		return;
 	}
-	/* Nothing routes external interrupts to nestor yet: say so and carry on. */
-	log_warn("unexpected interrupt, vector %llu at rip %#llx", (unsigned long long)f->vector,
-		 (unsigned long long)f->rip);
+	trap_irq_handler h = irq_handlers[f->vector & 0xff];
+	if (h) {
+		h(f);
+		return;
+	}
+	/* No EOI: an unknown vector may be spurious (0xff must not be EOIed) or from a
+	 * device nestor never programmed; say so once per vector and carry on. */
+	static uint8_t reported[256 / 8];
+	unsigned v = f->vector & 0xff;
+	if (!(reported[v / 8] & (1u << (v % 8)))) {
+		reported[v / 8] |= (uint8_t)(1u << (v % 8));
+		log_warn("unexpected interrupt, vector %u at rip %#llx (reported once)", v,
+			 (unsigned long long)f->rip);
+	}
 }

@@ -12,7 +12,11 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* A handler for an external interrupt vector (>= 32); it must EOI the LAPIC itself. */
+typedef void (*trap_irq_handler)(struct trap_frame *f);
+
 void idt_init(void);
+void trap_set_irq_handler(unsigned vector, trap_irq_handler handler);
 void idt_load(void);
 void trap_dispatch(struct trap_frame *f);
 const char *trap_vector_name(unsigned vector);
