@@ -2,7 +2,9 @@
 NESTOR_C += arch/x86/caps.c arch/x86/caps_read.c
 
 NESTOR_C += arch/x86/percpu.c arch/x86/idt.c arch/x86/trap.c arch/x86/paging.c \
-	arch/x86/takeover.c arch/x86/backtrace.c arch/x86/smp.c
+	arch/x86/takeover.c arch/x86/backtrace.c arch/x86/smp.c arch/x86/pagetable.c
 NESTOR_ASM += arch/x86/entry.asm arch/x86/ap_trampoline.asm
 UNIT_TESTS += test_caps
 UNIT_SRCS_test_caps := arch/x86/caps.c core/format.c core/log.c
+UNIT_TESTS += test_pagetable
+UNIT_SRCS_test_pagetable := arch/x86/pagetable.c core/page_alloc.c core/format.c core/log.c

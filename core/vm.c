@@ -1,0 +1,27 @@
+/* vm: one virtual machine: guest RAM, vCPUs, buses, the platform and how it stops. */
+#include "core/vm.h"
+
+#include <stdarg.h>
+
+#include "core/format.h"
+#include "core/log.h"
+#include "drivers/tsc.h"
+
+void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
+{
+	bool expected = false;
+	if (!__atomic_compare_exchange_n(&vm->stopping, &expected, true, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		return;
+	vm->stop_status = status;
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+	log_info("vm: stopping: %s", vm->stop_reason);
+}
+
+uint64_t vm_now_ns(const struct vm *vm)
+{
+	return tsc_now_ns() - vm->start_ns;
+}

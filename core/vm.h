@@ -1,0 +1,43 @@
+/* vm: one virtual machine: guest RAM, vCPUs, buses, the platform and how it stops. */
+#ifndef NESTOR_CORE_VM_H
+#define NESTOR_CORE_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/guest_mem.h"
+#include "core/io_bus.h"
+#include "core/mmio_bus.h"
+#include "core/spinlock.h"
+#include "core/vcpu.h"
+
+#define VM_MAX_VCPUS 8
+
+struct vm {
+	struct guest_mem mem;
+	unsigned nvcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	struct io_bus io;
+	struct mmio_bus mmio;
+	/* Serializes device models: they are plain state machines without locks. */
+	struct spinlock device_lock;
+	/* Set once, by whoever ends the run first (guest debug-exit, poweroff, a fatal
+	 * guest error); every vCPU leaves its loop when it sees it. */
+	volatile bool stopping;
+	unsigned stop_status;
+	char stop_reason[120];
+	/* Guest clock: nanoseconds of host time since the VM started. */
+	uint64_t start_ns;
+};
+
+/*
+ * Ends the run for every vCPU with `status` (core/run_end.h); the first caller wins and
+ * its reason is what the report prints. Safe from any CPU.
+ */
+void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+uint64_t vm_now_ns(const struct vm *vm);
+/* The end-of-run report: exits by reason per vCPU, injections, IRQ windows. */
+void vm_log_report(const struct vm *vm);
+
+#endif
