@@ -28,6 +28,7 @@ struct vm {
 	char stop_reason[120];
 	/* Guest clock: nanoseconds of host time since the VM started. */
 	uint64_t start_ns;
+	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
 };
 
 /*

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct vcpu;
+
 #define PERCPU_MAX 64
 #define PERCPU_STACK_PAGES 8		/* 32 KiB main stack */
 #define PERCPU_IST_PAGES 2		/* 8 KiB each for #DF, NMI, #MC */
@@ -32,6 +34,8 @@ struct percpu {
 	uint64_t gdt[6];		/* null, code64, data, TSS (two slots), spare */
 	struct tss64 tss;
 	volatile bool online;		/* set by the CPU itself once it runs nestor code */
+	void *virt;			/* the backend's per-CPU state (host save areas) */
+	struct vcpu *vcpu;		/* the vCPU this CPU runs, if any */
 	/* Work handed to an idle AP: it runs work(work_arg) once, then idles again. */
 	void (*volatile work)(void *arg);
 	void *volatile work_arg;

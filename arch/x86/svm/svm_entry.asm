@@ -1,0 +1,99 @@
+; svm_entry: the VMRUN round trip, with the state VMRUN itself does not switch.
+bits 64
+default rel
+section .text
+
+; Offsets into struct x86_gprs (arch/x86/regs.h): register number * 8.
+%define G_RCX 8*1
+%define G_RDX 8*2
+%define G_RBX 8*3
+%define G_RBP 8*5
+%define G_RSI 8*6
+%define G_RDI 8*7
+%define G_R8  8*8
+%define G_R9  8*9
+%define G_R10 8*10
+%define G_R11 8*11
+%define G_R12 8*12
+%define G_R13 8*13
+%define G_R14 8*14
+%define G_R15 8*15
+
+; void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs, uint64_t host_vmcb_pa)
+;
+; APM Vol. 2 15.5.1: VMRUN saves and restores only part of the host state (segments
+; CS/SS/DS/ES, GDTR/IDTR, CR0/3/4, EFER, RFLAGS, RIP, RSP, RAX); FS, GS, TR, LDTR,
+; KernelGSBase and the SYSCALL/SYSENTER MSRs are switched with VMSAVE/VMLOAD, and the
+; guest's RAX and RSP live in the VMCB. Other GPRs are loaded and saved here.
+; GIF is cleared around the switch (15.17) and host IF is set, so that a physical
+; interrupt arriving while the guest runs causes an INTR #VMEXIT (V_INTR_MASKING makes
+; host IF the physical mask); on return IF is cleared again before GIF is set, so the
+; pending interrupt is taken only where C code chooses to.
+global svm_vmrun
+svm_vmrun:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	push rdx			; [rsp+16] host save VMCB
+	push rsi			; [rsp+8]  guest GPRs
+	push rdi			; [rsp]    guest VMCB
+
+	clgi
+	mov rax, rdx
+	vmsave				; host FS/GS/TR/LDTR/... -> host save VMCB
+
+	mov rax, rsi
+	mov rcx, [rax + G_RCX]
+	mov rdx, [rax + G_RDX]
+	mov rbx, [rax + G_RBX]
+	mov rbp, [rax + G_RBP]
+	mov rsi, [rax + G_RSI]
+	mov rdi, [rax + G_RDI]
+	mov r8,  [rax + G_R8]
+	mov r9,  [rax + G_R9]
+	mov r10, [rax + G_R10]
+	mov r11, [rax + G_R11]
+	mov r12, [rax + G_R12]
+	mov r13, [rax + G_R13]
+	mov r14, [rax + G_R14]
+	mov r15, [rax + G_R15]
+
+	mov rax, [rsp]
+	vmload				; guest FS/GS/TR/LDTR/... from its VMCB
+	sti				; no effect while GIF = 0 (see above)
+	vmrun
+	; #VMEXIT: RAX, RSP and RIP are the host's again; the other GPRs are the guest's.
+	vmsave				; guest FS/GS/... -> guest VMCB (RAX = its address)
+
+	mov rax, [rsp + 8]
+	mov [rax + G_RCX], rcx
+	mov [rax + G_RDX], rdx
+	mov [rax + G_RBX], rbx
+	mov [rax + G_RBP], rbp
+	mov [rax + G_RSI], rsi
+	mov [rax + G_RDI], rdi
+	mov [rax + G_R8],  r8
+	mov [rax + G_R9],  r9
+	mov [rax + G_R10], r10
+	mov [rax + G_R11], r11
+	mov [rax + G_R12], r12
+	mov [rax + G_R13], r13
+	mov [rax + G_R14], r14
+	mov [rax + G_R15], r15
+
+	mov rax, [rsp + 16]
+	vmload				; host FS/GS/TR/... back
+	cli
+	stgi
+
+	add rsp, 24
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret

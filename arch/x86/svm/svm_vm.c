@@ -1,0 +1,73 @@
+/* svm_vm: per-VM SVM state: nested page tables and the I/O and MSR permission maps. */
+#include "arch/x86/pagetable.h"
+#include "arch/x86/svm/svm.h"
+#include "arch/x86/svm/svm_internal.h"
+#include "core/log.h"
+#include "core/page_alloc.h"
+#include "core/string.h"
+#include "core/vm.h"
+
+/*
+ * Nested page-table entries (APM Vol. 2 15.25.5): ordinary long-mode entries. The
+ * U bit must be set at every level: nested walks are user accesses, and QEMU's SVM
+ * model faults without it (emulators.md).
+ */
+static const struct pt_format npt_format = {
+	.table = 0x7,			/* P | RW | US */
+	.leaf_4k = 0x7,
+	.leaf_2m = 0x7 | PT_LARGE,
+};
+
+/* MSRs whose guest values VMLOAD/VMSAVE switch (APM 15.5.2): safe to leave to the guest. */
+static const uint32_t svm_passthrough_msrs[] = {
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
+	0xc0000084,				/* SFMASK */
+	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+};
+
+/* APM 15.11: two bits per MSR (read, write) in three 2 KiB ranges. */
+static void svm_msrpm_allow(uint8_t *msrpm, uint32_t msr)
+{
+	uint32_t base;
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base = 0x800;
+	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
+		base = 0x1000;
+	else
+		return;
+	uint32_t bit = (msr & 0x1fff) * 2;
+	msrpm[base + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+}
+
+bool svm_vm_init(struct vm *vm)
+{
+	struct svm_vm *s = (struct svm_vm *)page_alloc(&nestor_pages, 1, 1);
+	uint64_t iopm = page_alloc(&nestor_pages, 3, 1);
+	uint64_t msrpm = page_alloc(&nestor_pages, 2, 1);
+	uint64_t ncr3 = pt_alloc_root();
+	if (!s || !iopm || !msrpm || !ncr3) {
+		log_error("svm: out of pages for the VM's tables");
+		return false;
+	}
+	/* Guest RAM only: everything else (LAPIC, IOAPIC, holes) faults to nestor. */
+	if (!pt_map(ncr3, &npt_format, 0, (uint64_t)(uintptr_t)vm->mem.hva, vm->mem.size)) {
+		log_error("svm: out of pages for the nested page tables");
+		return false;
+	}
+	/* Every port traps: the platform is entirely nestor's devices. */
+	memset((void *)iopm, 0xff, 3 * 4096);
+	memset((void *)msrpm, 0xff, 2 * 4096);
+	for (unsigned i = 0; i < sizeof(svm_passthrough_msrs) / sizeof(svm_passthrough_msrs[0]); i++)
+		svm_msrpm_allow((uint8_t *)msrpm, svm_passthrough_msrs[i]);
+	s->ncr3 = ncr3;
+	s->iopm_pa = iopm;
+	s->msrpm_pa = msrpm;
+	vm->arch = s;
+	log_info("svm: nested paging maps %llu MiB of guest RAM at host %#llx",
+		 (unsigned long long)(vm->mem.size >> 20),
+		 (unsigned long long)(uintptr_t)vm->mem.hva);
+	return true;
+}

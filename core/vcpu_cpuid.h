@@ -1,0 +1,23 @@
+/* vcpu_cpuid: what CPUID tells a guest: the host's answer, filtered to nestor's platform. */
+#ifndef NESTOR_CORE_VCPU_CPUID_H
+#define NESTOR_CORE_VCPU_CPUID_H
+
+#include <stdint.h>
+
+#include "arch/x86/cpu.h"
+
+struct vcpu;
+
+/*
+ * The host's CPUID for (leaf, subleaf), rewritten for the guest: its own APIC ID and
+ * CPU count, the hypervisor bit and leaves, OSXSAVE from the guest's CR4, and every
+ * feature nestor does not virtualize hidden (VMX, SVM, MONITOR/MWAIT, perfmon, thermal,
+ * speculation-control MSRs, topology extensions). `host` is the raw host answer, so
+ * the same rules are unit-tested on recorded values.
+ */
+void cpuid_filter(unsigned vcpu_id, unsigned nvcpus, uint64_t guest_cr4, uint32_t leaf,
+		  uint32_t subleaf, struct cpuid_regs *regs);
+void vcpu_cpuid(struct vcpu *v, uint64_t guest_cr4, uint32_t leaf, uint32_t subleaf,
+		struct cpuid_regs *out);
+
+#endif
