@@ -4,3 +4,28 @@ NESTOR_C  += $(APIC_PURE)
 
 # Every apic test compiles the whole core plus what it logs through.
 APIC_TEST_SRCS := $(APIC_PURE) core/format.c core/log.c
+
+# One scenario test per seed document, named after it.
+APIC_SEED_TESTS := test_seed_000_25d95b5c761a3f83 test_seed_001_42c9484579bcd42d \
+	test_seed_002_de1cbf97973f35a6 test_seed_003_aac2c8559ed01284
+APIC_UNIT_TESTS := $(APIC_SEED_TESTS)
+
+UNIT_TESTS += $(APIC_UNIT_TESTS)
+$(foreach t,$(APIC_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(APIC_TEST_SRCS)))
+
+# `make seed-regressions`: each seed test is rebuilt with APIC_SEEDnnn_OLD_BEHAVIOUR, which
+# puts the seed's old logic back into its named function, and must FAIL there.
+define apic_seed_old_rule
+$(BUILD)/seed-old/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+	@mkdir -p $$(@D)
+	$(HOSTCC) $$(UNIT_CFLAGS) -DAPIC_SEED$(2)_OLD_BEHAVIOUR -o $$@ tests/unit/$(1).c $(APIC_TEST_SRCS) -lcmocka
+endef
+$(foreach t,$(APIC_SEED_TESTS),$(eval $(call apic_seed_old_rule,$(t),$(word 3,$(subst _, ,$(t))))))
+
+.PHONY: seed-regressions
+seed-regressions: $(APIC_SEED_TESTS:%=$(BUILD)/seed-old/%)
+	@status=0; for t in $(APIC_SEED_TESTS); do \
+	  echo "== $$t against the old logic (expected to FAIL)"; \
+	  if $(BUILD)/seed-old/$$t; then echo "seed-regressions: $$t PASSED against the old logic"; status=1; \
+	  else echo "seed-regressions: $$t fails against the old logic, as it must"; fi; \
+	done; exit $$status
