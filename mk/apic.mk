@@ -8,7 +8,7 @@ APIC_TEST_SRCS := $(APIC_PURE) core/format.c core/log.c
 # One scenario test per seed document, named after it.
 APIC_SEED_TESTS := test_seed_000_25d95b5c761a3f83 test_seed_001_42c9484579bcd42d \
 	test_seed_002_de1cbf97973f35a6 test_seed_003_aac2c8559ed01284
-APIC_UNIT_TESTS := $(APIC_SEED_TESTS) test_vlapic_regs test_vlapic_ipi test_vioapic test_vpic test_apic_arbiter
+APIC_UNIT_TESTS := $(APIC_SEED_TESTS) test_vlapic_regs test_vlapic_ipi test_vioapic test_vpic test_apic_arbiter test_apic_random
 
 UNIT_TESTS += $(APIC_UNIT_TESTS)
 $(foreach t,$(APIC_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(APIC_TEST_SRCS)))
