@@ -8,10 +8,12 @@ APIC_TEST_SRCS := $(APIC_PURE) core/format.c core/log.c
 # One scenario test per seed document, named after it.
 APIC_SEED_TESTS := test_seed_000_25d95b5c761a3f83 test_seed_001_42c9484579bcd42d \
 	test_seed_002_de1cbf97973f35a6 test_seed_003_aac2c8559ed01284
-APIC_UNIT_TESTS := $(APIC_SEED_TESTS) test_vlapic_regs test_vlapic_ipi test_vioapic test_vpic test_apic_arbiter test_apic_random
+APIC_UNIT_TESTS := $(APIC_SEED_TESTS) test_vlapic_regs test_vlapic_ipi test_vioapic test_vpic test_apic_arbiter test_apic_random \
+	test_apic_threads
 
 UNIT_TESTS += $(APIC_UNIT_TESTS)
 $(foreach t,$(APIC_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(APIC_TEST_SRCS)))
+UNIT_LIBS_test_apic_threads := -lpthread
 
 # `make seed-regressions`: each seed test is rebuilt with APIC_SEEDnnn_OLD_BEHAVIOUR, which
 # puts the seed's old logic back into its named function, and must FAIL there.
