@@ -31,3 +31,24 @@ seed-regressions: $(APIC_SEED_TESTS:%=$(BUILD)/seed-old/%)
 	  if $(BUILD)/seed-old/$$t; then echo "seed-regressions: $$t PASSED against the old logic"; status=1; \
 	  else echo "seed-regressions: $$t fails against the old logic, as it must"; fi; \
 	done; exit $$status
+
+# `make coverage`: line coverage of apic/ (gcov through gcovr) over all apic tests.
+APIC_COV_DIR := $(BUILD)/coverage/apic
+define apic_cov_rule
+$(APIC_COV_DIR)/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+	@mkdir -p $$(@D)
+	cd $$(@D) && $(HOSTCC) $$(UNIT_CFLAGS) -O0 --coverage -fprofile-update=atomic -I$(CURDIR) -o $(1) \
+		$(CURDIR)/tests/unit/$(1).c $(APIC_TEST_SRCS:%=$(CURDIR)/%) -lcmocka $$(UNIT_LIBS_$(1))
+endef
+$(foreach t,$(APIC_UNIT_TESTS),$(eval $(call apic_cov_rule,$(t))))
+
+.PHONY: coverage coverage-apic
+coverage: coverage-apic
+coverage-apic: $(APIC_UNIT_TESTS:%=$(APIC_COV_DIR)/%)
+	@rm -f $(APIC_COV_DIR)/*.gcda
+	@for t in $(APIC_UNIT_TESTS); do \
+	  (cd $(APIC_COV_DIR) && ./$$t >/dev/null 2>&1) || { echo "coverage: $$t failed"; exit 1; }; \
+	done
+	gcovr -r $(CURDIR) --filter '$(CURDIR)/apic/' $(APIC_COV_DIR)
+
+CHECK_PREREQS += coverage-apic seed-regressions
