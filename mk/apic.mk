@@ -52,3 +52,16 @@ coverage-apic: $(APIC_UNIT_TESTS:%=$(APIC_COV_DIR)/%)
 	gcovr -r $(CURDIR) --filter '$(CURDIR)/apic/' $(APIC_COV_DIR)
 
 CHECK_PREREQS += coverage-apic seed-regressions
+
+# `make bench-apic`: callgrind instruction counts per round trip and inhibit-toggle counts.
+APIC_BENCH_DIR := $(BUILD)/bench/apic
+$(APIC_BENCH_DIR)/bench_apic: tests/unit/apic/bench_apic.c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -g -I. -o $@ $< $(APIC_TEST_SRCS) -lpthread
+$(APIC_BENCH_DIR)/bench_apic_naive: tests/unit/apic/bench_apic.c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -g -I. -DAPIC_SEED001_OLD_BEHAVIOUR -o $@ $< $(APIC_TEST_SRCS) -lpthread
+
+.PHONY: bench-apic
+bench-apic: $(APIC_BENCH_DIR)/bench_apic $(APIC_BENCH_DIR)/bench_apic_naive
+	./tools/bench-apic $^ $(APIC_BENCH_DIR)
