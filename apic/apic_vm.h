@@ -19,7 +19,6 @@ struct apic_vm_config {
 	unsigned nr_vcpus;		/* 1..APIC_MAX_VCPUS; vCPU 0 is the BSP */
 	bool ioapic_eoi_register;	/* vIOAPIC version 0x20 (EOI register) or 0x11 */
 	bool apicv;			/* the backend uses APIC virtualization (AVIC/APICv) */
-	bool tpr_shadow;		/* VMX TPR shadow without virtual-interrupt delivery */
 	bool x2apic;			/* CPUID offers x2APIC: EXTD may be set */
 	unsigned maxphyaddr;		/* guest physical-address width, for APIC-base checks */
 	uint32_t storm_threshold;	/* 0 = VIOAPIC_DEFAULT_STORM_THRESHOLD */

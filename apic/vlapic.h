@@ -40,7 +40,6 @@ enum apic_source {
  * tick per virtual nanosecond, so all timer arithmetic stays in integers.
  */
 struct vlapic_timer {
-	uint64_t start_ns;	/* when the current count started */
 	uint64_t deadline_ns;	/* next expiry; 0 = not armed */
 	uint64_t period_ns;	/* length of one full count */
 	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE as the guest wrote it */

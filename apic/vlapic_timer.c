@@ -26,7 +26,6 @@ static void start_count(struct vlapic *v, uint64_t remaining_ticks)
 {
 	v->timer.period_ns = (uint64_t)v->timer.initial_count * v->timer.divide;
 	v->timer.deadline_ns = v->now_ns + remaining_ticks * v->timer.divide;
-	v->timer.start_ns = v->timer.deadline_ns - v->timer.period_ns;
 	v->timer.armed = true;
 }
 
@@ -109,7 +108,6 @@ void vlapic_timer_poll(struct vlapic *v, uint64_t now_ns)
 	if (timer_mode(v) == APIC_LVT_TIMER_PERIODIC && v->timer.period_ns) {
 		uint64_t missed = (v->now_ns - v->timer.deadline_ns) / v->timer.period_ns + 1;
 		v->timer.deadline_ns += missed * v->timer.period_ns;
-		v->timer.start_ns = v->timer.deadline_ns - v->timer.period_ns;
 		return;
 	}
 	/* One-shot ends at 0; a TSC deadline that fired reads back 0. */

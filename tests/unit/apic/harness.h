@@ -33,7 +33,6 @@ static inline struct apic_vm_config harness_config(unsigned nr_vcpus)
 	struct apic_vm_config cfg = {
 		.nr_vcpus = nr_vcpus,
 		.ioapic_eoi_register = true,
-		.tpr_shadow = true,
 		.x2apic = true,
 		.maxphyaddr = 39,
 		.kick = harness_kick,
