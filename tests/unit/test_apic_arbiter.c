@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 static struct apic_vm vm;
 
@@ -14,9 +13,7 @@ static int setup(void **state)
 {
 	struct apic_vm_config cfg = harness_config(2);
 	(void)state;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	lapic_enable(&vm.vcpu[0]);
 	lapic_enable(&vm.vcpu[1]);
 	return 0;

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 #define STEPS 6000
 #define LEVEL_PIN 9
@@ -341,9 +340,7 @@ static void run(uint64_t seed)
 	struct apic_vm_config cfg = harness_config(2);
 	struct vlapic *v = &vm.vcpu[0], *sender = &vm.vcpu[1];
 	cfg.storm_threshold = 1u << 30;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	memset(&m, 0, sizeof(m));
 	rng = seed;
 	now = 0;

@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 #define THREADS 8
 #define ROUNDS 5000
@@ -21,9 +20,7 @@ static void make_vm(void)
 {
 	struct apic_vm_config cfg = harness_config(THREADS);
 	cfg.apicv = true;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	violations = 0;
 }
 

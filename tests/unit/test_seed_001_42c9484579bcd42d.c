@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 static struct apic_vm vm;
 
@@ -15,9 +14,7 @@ static int setup(void **state)
 	struct apic_vm_config cfg = harness_config(2);
 	(void)state;
 	cfg.apicv = true;	/* AVIC: an ExtINT window needs the VM-wide inhibit */
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	for (unsigned i = 0; i < 2; i++) {
 		lapic_enable(&vm.vcpu[i]);
 		lapic_virtual_wire(&vm.vcpu[i]);

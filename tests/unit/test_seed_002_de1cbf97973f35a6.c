@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 #define PIN 10
 #define VECTOR 0x61
@@ -19,9 +18,7 @@ static void make_vm(bool eoi_register)
 	struct apic_vm_config cfg = harness_config(1);
 	cfg.ioapic_eoi_register = eoi_register;
 	cfg.storm_threshold = STORM_THRESHOLD;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	ioapic_write_rte(&vm, PIN, rte_fixed(VECTOR, 0, true));
 }
 

@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 #define MAX_WINDOW_EXITS 4
 
@@ -16,9 +15,7 @@ static int setup(void **state)
 {
 	struct apic_vm_config cfg = harness_config(1);
 	(void)state;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	lapic_enable(&vm.vcpu[0]);
 	lapic_virtual_wire(&vm.vcpu[0]);
 	pic_linux_init(&vm.pic, 0x20);

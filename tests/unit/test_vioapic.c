@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 static struct apic_vm vm;
 static struct vioapic *io;
@@ -16,9 +15,7 @@ static void make_vm(bool eoi_register, uint32_t storm_threshold)
 	struct apic_vm_config cfg = harness_config(4);
 	cfg.ioapic_eoi_register = eoi_register;
 	cfg.storm_threshold = storm_threshold;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	io = &vm.ioapic;
 	for (unsigned i = 0; i < 4; i++)
 		lapic_enable(&vm.vcpu[i]);

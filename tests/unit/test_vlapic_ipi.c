@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 #define NR 8
 
@@ -16,9 +15,7 @@ static int setup(void **state)
 {
 	struct apic_vm_config cfg = harness_config(NR);
 	(void)state;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	for (unsigned i = 0; i < NR; i++)
 		lapic_enable(&vm.vcpu[i]);
 	return 0;

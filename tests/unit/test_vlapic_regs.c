@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 static struct apic_vm vm;
 

@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include "tests/unit/apic/harness.h"
-#include "tests/unit/capture.h"
 
 static struct apic_vm vm;
 static struct vpic *pic;
@@ -15,9 +14,7 @@ static int setup(void **state)
 {
 	struct apic_vm_config cfg = harness_config(1);
 	(void)state;
-	capture_reset();
-	harness_reset_counters();
-	assert_true(apic_vm_init(&vm, &cfg));
+	assert_true(harness_start(&vm, &cfg));
 	pic = &vm.pic;
 	pic_linux_init(pic, 0x30);
 	return 0;

@@ -10,6 +10,7 @@
 #include "apic/apic_msg.h"
 #include "apic/apic_regs.h"
 #include "apic/apic_vm.h"
+#include "tests/unit/capture.h"
 
 static unsigned harness_kicks[APIC_MAX_VCPUS];
 static unsigned harness_apicv_updates;
@@ -46,6 +47,14 @@ static inline void harness_reset_counters(void)
 	memset(harness_kicks, 0, sizeof(harness_kicks));
 	harness_apicv_updates = 0;
 	harness_apicv_inhibited = false;
+}
+
+/* A fresh VM for one test: logs captured, counters cleared. */
+static inline bool harness_start(struct apic_vm *vm, const struct apic_vm_config *cfg)
+{
+	capture_reset();
+	harness_reset_counters();
+	return apic_vm_init(vm, cfg);
 }
 
 /* Guest-side register access through the xAPIC page. */
