@@ -27,9 +27,12 @@ $(foreach t,$(APIC_SEED_TESTS),$(eval $(call apic_seed_old_rule,$(t),$(word 3,$(
 .PHONY: seed-regressions
 seed-regressions: $(APIC_SEED_TESTS:%=$(BUILD)/seed-old/%)
 	@status=0; for t in $(APIC_SEED_TESTS); do \
-	  echo "== $$t against the old logic (expected to FAIL)"; \
-	  if $(BUILD)/seed-old/$$t; then echo "seed-regressions: $$t PASSED against the old logic"; status=1; \
-	  else echo "seed-regressions: $$t fails against the old logic, as it must"; fi; \
+	  if $(BUILD)/seed-old/$$t >$(BUILD)/seed-old/$$t.log 2>&1; then \
+	    echo "seed-regressions: $$t PASSED against the old logic"; status=1; \
+	  else \
+	    echo "seed-regressions: $$t fails against the old logic, as it must:"; \
+	    grep -E '^\[  ERROR|^\[   LINE' $(BUILD)/seed-old/$$t.log | sed 's/^/    /'; \
+	  fi; \
 	done; exit $$status
 
 # `make coverage`: line coverage of apic/ (gcov through gcovr) over all apic tests.
