@@ -26,7 +26,8 @@ struct apic_vm_config {
 	/*
 	 * kick: make vCPU `vcpu_id` look at its interrupts soon: IPI its physical CPU out of
 	 * guest mode, or wake it from HLT. Called from any CPU, possibly under a device
-	 * lock: it must not block and must not call back into apic/.
+	 * lock: it must not block and must not call back into apic/. It may name the
+	 * calling vCPU itself (its own timer, a self-IPI): nothing to do then.
 	 */
 	void (*kick)(void *ctx, unsigned vcpu_id);
 	/* Optional: the VM-wide APIC-virtualization inhibit turned on or off. */
