@@ -40,7 +40,8 @@ APIC_COV_DIR := $(BUILD)/coverage/apic
 define apic_cov_rule
 $(APIC_COV_DIR)/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
-	cd $$(@D) && $(HOSTCC) $$(UNIT_CFLAGS) -O0 --coverage -fprofile-update=atomic -I$(CURDIR) -o $(1) \
+	@echo "CC (coverage) $(1)"
+	@cd $$(@D) && $(HOSTCC) $$(UNIT_CFLAGS) -O0 --coverage -fprofile-update=atomic -I$(CURDIR) -o $(1) \
 		$(CURDIR)/tests/unit/$(1).c $(APIC_TEST_SRCS:%=$(CURDIR)/%) -lcmocka $$(UNIT_LIBS_$(1))
 endef
 $(foreach t,$(APIC_UNIT_TESTS),$(eval $(call apic_cov_rule,$(t))))
