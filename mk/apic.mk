@@ -18,7 +18,7 @@ UNIT_LIBS_test_apic_threads := -lpthread
 # `make seed-regressions`: each seed test is rebuilt with APIC_SEEDnnn_OLD_BEHAVIOUR, which
 # puts the seed's old logic back into its named function, and must FAIL there.
 define apic_seed_old_rule
-$(BUILD)/seed-old/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+$(BUILD)/seed-old/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | deps
 	@mkdir -p $$(@D)
 	$(HOSTCC) $$(UNIT_CFLAGS) -DAPIC_SEED$(2)_OLD_BEHAVIOUR -o $$@ tests/unit/$(1).c $(APIC_TEST_SRCS) -lcmocka
 endef
@@ -38,7 +38,7 @@ seed-regressions: $(APIC_SEED_TESTS:%=$(BUILD)/seed-old/%)
 # `make coverage`: line coverage of apic/ (gcov through gcovr) over all apic tests.
 APIC_COV_DIR := $(BUILD)/coverage/apic
 define apic_cov_rule
-$(APIC_COV_DIR)/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+$(APIC_COV_DIR)/$(1): tests/unit/$(1).c $(APIC_TEST_SRCS) | deps
 	@mkdir -p $$(@D)
 	@echo "CC (coverage) $(1)"
 	@cd $$(@D) && $(HOSTCC) $$(UNIT_CFLAGS) -O0 --coverage -fprofile-update=atomic -I$(CURDIR) -o $(1) \
@@ -59,10 +59,10 @@ CHECK_PREREQS += coverage-apic seed-regressions
 
 # `make bench-apic`: callgrind instruction counts per round trip and inhibit-toggle counts.
 APIC_BENCH_DIR := $(BUILD)/bench/apic
-$(APIC_BENCH_DIR)/bench_apic: tests/unit/apic/bench_apic.c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+$(APIC_BENCH_DIR)/bench_apic: tests/unit/apic/bench_apic.c $(APIC_TEST_SRCS) | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=gnu11 -O2 -g -I. -o $@ $< $(APIC_TEST_SRCS) -lpthread
-$(APIC_BENCH_DIR)/bench_apic_naive: tests/unit/apic/bench_apic.c $(APIC_TEST_SRCS) | $(BUILD)/.deps
+$(APIC_BENCH_DIR)/bench_apic_naive: tests/unit/apic/bench_apic.c $(APIC_TEST_SRCS) | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=gnu11 -O2 -g -I. -DAPIC_SEED001_OLD_BEHAVIOUR -o $@ $< $(APIC_TEST_SRCS) -lpthread
 
