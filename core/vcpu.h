@@ -58,6 +58,14 @@ struct vcpu_stats {
 	uint64_t irq_windows;
 };
 
+/* MSR state nestor keeps for the guest (the rest lives in the VMCB/VMCS). */
+struct vcpu_msrs {
+	uint64_t mtrr_def_type;
+	uint64_t mtrr_fixed[11];	/* 0x250, 0x258, 0x259, 0x268-0x26f */
+	uint64_t mtrr_var[16];		/* 0x200-0x20f: base/mask pairs */
+	uint64_t amd_de_cfg;
+};
+
 struct vcpu {
 	struct vm *vm;
 	unsigned id;			/* also its initial APIC ID */
@@ -66,6 +74,7 @@ struct vcpu {
 	struct x86_gprs gprs;
 	void *arch;			/* the backend's state (VMCB or VMCS and friends) */
 	struct vcpu_stats stats;
+	struct vcpu_msrs msrs;
 };
 
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason r);

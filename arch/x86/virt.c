@@ -1,0 +1,28 @@
+/* virt: the hardware-virtualization backend (VMX or SVM) as generic code sees it. */
+#include "arch/x86/virt.h"
+
+#include "arch/x86/caps.h"
+#include "arch/x86/svm/svm.h"
+#include "core/format.h"
+
+static const struct virt_ops svm_ops = {
+	.name = "svm",
+	.supported = svm_supported,
+	.cpu_enable = svm_cpu_enable,
+	.vm_init = svm_vm_init,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_run = svm_vcpu_run,
+};
+
+const struct virt_ops *virt_select(const struct cpu_caps *caps, char *why, size_t len)
+{
+	const struct virt_ops *ops = 0;
+	if (caps->vendor == VENDOR_AMD || caps->svm.present)
+		ops = &svm_ops;
+	if (!ops) {
+		fmt_snprintf(why, len, "no backend for %s (VMX comes with the VMX backend)",
+			     caps->vendor_name);
+		return 0;
+	}
+	return ops->supported(caps, why, len) ? ops : 0;
+}

@@ -1,0 +1,25 @@
+/* vcpu_msr: the MSRs every backend answers the same way. */
+#ifndef NESTOR_CORE_VCPU_MSR_H
+#define NESTOR_CORE_VCPU_MSR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+enum msr_result {
+	MSR_OK,
+	MSR_GP,		/* the backend injects #GP(0) */
+};
+
+/*
+ * RDMSR/WRMSR of an MSR the backend does not own itself (EFER, PAT and the TSC are the
+ * backends'): the APIC MSRs go to the vLAPIC, the MTRRs are kept, a few model MSRs
+ * read as harmless constants, and anything else is #GP, logged once per MSR.
+ */
+enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
+enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
+/* Reset values (MTRRs off, as after RESET: SDM Vol. 3A 12.11.5). */
+void vcpu_msrs_reset(struct vcpu *v);
+
+#endif
