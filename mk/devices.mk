@@ -3,14 +3,17 @@ DEVICES_HELPERS := devices/clock_ticks.c devices/io_split.c devices/line_buffer.
 DEVICES_UART    := devices/uart16550.c devices/uart16550_intr.c devices/uart16550_rx.c
 DEVICES_FW_CFG  := devices/fw_cfg.c devices/fw_cfg_items.c
 DEVICES_EXIT    := devices/debug_exit.c
-DEVICES_PURE    := $(DEVICES_HELPERS) $(DEVICES_UART) $(DEVICES_FW_CFG) $(DEVICES_EXIT)
+DEVICES_PIT     := devices/pit8254.c devices/pit8254_counter.c devices/pit8254_time.c devices/port61.c
+DEVICES_PURE    := $(DEVICES_HELPERS) $(DEVICES_UART) $(DEVICES_FW_CFG) $(DEVICES_EXIT) \
+		   $(DEVICES_PIT)
 NESTOR_C        += $(DEVICES_PURE)
 
 # What every device test links besides the device itself: logging and the helpers.
 DEVICES_TEST_BASE := core/format.c core/log.c $(DEVICES_HELPERS)
 
-UNIT_TESTS += test_dev_helpers test_dev_uart test_dev_fw_cfg test_dev_debug_exit
+UNIT_TESTS += test_dev_helpers test_dev_uart test_dev_fw_cfg test_dev_debug_exit test_dev_pit
 UNIT_SRCS_test_dev_helpers := $(DEVICES_HELPERS) core/format.c core/log.c
 UNIT_SRCS_test_dev_uart    := $(DEVICES_TEST_BASE) $(DEVICES_UART)
 UNIT_SRCS_test_dev_fw_cfg  := $(DEVICES_TEST_BASE) $(DEVICES_FW_CFG)
 UNIT_SRCS_test_dev_debug_exit := $(DEVICES_TEST_BASE) $(DEVICES_EXIT)
+UNIT_SRCS_test_dev_pit     := $(DEVICES_TEST_BASE) $(DEVICES_PIT)
