@@ -12,17 +12,18 @@ DEVICES_PCI     := devices/pci_host.c devices/pci_host_bridge.c
 DEVICES_LEGACY  := devices/i8042.c devices/post_port.c
 DEVICES_ACPI    := devices/acpi_pm.c devices/acpi_pm_timer.c
 DEVICES_TESTDEV := devices/pc_testdev.c
+DEVICES_PLATFORM := devices/platform.c devices/platform_stats.c
 DEVICES_MODELS  := $(DEVICES_UART) $(DEVICES_FW_CFG) $(DEVICES_EXIT) $(DEVICES_PIT) \
 		   $(DEVICES_RTC) $(DEVICES_RESET) $(DEVICES_PCI) $(DEVICES_LEGACY) \
 		   $(DEVICES_ACPI) $(DEVICES_TESTDEV)
-NESTOR_C        += $(DEVICES_HELPERS) $(DEVICES_MODELS)
+NESTOR_C        += $(DEVICES_HELPERS) $(DEVICES_MODELS) $(DEVICES_PLATFORM)
 
 # What every device test links besides the device itself: logging and the helpers.
 DEVICES_TEST_BASE := core/format.c core/log.c $(DEVICES_HELPERS)
 
 UNIT_TESTS += test_dev_helpers test_dev_uart test_dev_fw_cfg test_dev_debug_exit \
 	      test_dev_pit test_dev_rtc test_dev_pci test_dev_legacy test_dev_acpi_pm \
-	      test_dev_testdev
+	      test_dev_testdev test_dev_platform
 UNIT_SRCS_test_dev_helpers    := $(DEVICES_TEST_BASE)
 UNIT_SRCS_test_dev_uart       := $(DEVICES_TEST_BASE) $(DEVICES_UART)
 UNIT_SRCS_test_dev_fw_cfg     := $(DEVICES_TEST_BASE) $(DEVICES_FW_CFG)
@@ -33,3 +34,5 @@ UNIT_SRCS_test_dev_pci        := $(DEVICES_TEST_BASE) $(DEVICES_PCI) $(DEVICES_R
 UNIT_SRCS_test_dev_legacy     := $(DEVICES_TEST_BASE) $(DEVICES_LEGACY) $(DEVICES_RESET)
 UNIT_SRCS_test_dev_acpi_pm    := $(DEVICES_TEST_BASE) $(DEVICES_ACPI)
 UNIT_SRCS_test_dev_testdev    := $(DEVICES_TEST_BASE) $(DEVICES_TESTDEV)
+UNIT_SRCS_test_dev_platform   := $(DEVICES_TEST_BASE) $(DEVICES_MODELS) $(DEVICES_PLATFORM) \
+				 core/io_bus.c
