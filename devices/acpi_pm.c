@@ -2,22 +2,8 @@
 #include "devices/acpi_pm.h"
 
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum acpi_log_reason { ACPI_LOG_SLEEP, ACPI_LOG_GBL_RLS, ACPI_LOG_TIMER_WRITE, ACPI_LOG_HOLE };
-
-void acpi_pm_init(struct acpi_pm *pm, unsigned sci_irq, const struct irq_line_sink *irq_sink,
-		  acpi_power_off_fn on_power_off, void *ctx, uint64_t now_ns)
-{
-	*pm = (struct acpi_pm){ 0 };
-	pm->cnt = ACPI_PM1_SCI_EN;
-	pm->now_ns = now_ns;
-	pm->timer_origin_ns = now_ns;
-	pm->sci_irq = sci_irq;
-	pm->irq_sink = irq_sink;
-	pm->on_power_off = on_power_off;
-	pm->ctx = ctx;
-}
 
 void acpi_pm_press_power_button(struct acpi_pm *pm)
 {
@@ -101,16 +87,16 @@ static void acpi_pm_write_byte(void *dev, unsigned offset, uint8_t value)
 	acpi_pm_update_sci(pm);
 }
 
-static uint32_t acpi_pm_io_read(void *dev, uint16_t port, unsigned size)
+void acpi_pm_init(struct acpi_pm *pm, unsigned sci_irq, const struct irq_line_sink *irq_sink,
+		  acpi_power_off_fn on_power_off, void *ctx, uint64_t now_ns)
 {
-	return io_split_read(dev, (uint16_t)(port - ACPI_PM_BASE), size, ACPI_PM_PORT_COUNT,
-			     acpi_pm_read_byte);
+	*pm = (struct acpi_pm){ 0 };
+	io_byte_block_init(&pm->io, ACPI_PM_BASE, ACPI_PM_PORT_COUNT, acpi_pm_read_byte,
+			   acpi_pm_write_byte, pm);
+	pm->cnt = ACPI_PM1_SCI_EN;
+	pm->now_ns = now_ns;
+	pm->timer_origin_ns = now_ns;
+	dev_irq_init(&pm->sci, irq_sink, sci_irq);
+	pm->on_power_off = on_power_off;
+	pm->ctx = ctx;
 }
-
-static void acpi_pm_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	io_split_write(dev, (uint16_t)(port - ACPI_PM_BASE), size, ACPI_PM_PORT_COUNT, value,
-		       acpi_pm_write_byte);
-}
-
-const struct io_bus_ops acpi_pm_io_ops = { acpi_pm_io_read, acpi_pm_io_write };

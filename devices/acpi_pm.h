@@ -7,6 +7,8 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/dev_irq.h"
+#include "devices/io_split.h"
 
 /* Where the FADT writer must point (ICH9's layout at QEMU's q35 base 0x600). */
 #define ACPI_PM_BASE        0x600
@@ -45,7 +47,6 @@
 typedef void (*acpi_power_off_fn)(void *ctx);
 
 struct acpi_pm_stats {
-	uint64_t sci_raised;
 	uint64_t power_offs;
 	uint64_t refused_sleeps;	/* SLP_EN with a type other than S5 */
 	uint64_t timer_reads;
@@ -55,15 +56,14 @@ struct acpi_pm_stats {
 };
 
 struct acpi_pm {
+	struct io_byte_block io;	/* ports 0x600-0x60b, register with io_byte_block_ops */
 	uint16_t sts;
 	uint16_t en;
 	uint16_t cnt;
 	uint64_t now_ns;
 	uint64_t timer_origin_ns;
 	uint64_t timer_msb_toggles;	/* toggles of the top timer bit already in TMR_STS */
-	bool sci_level;
-	unsigned sci_irq;
-	const struct irq_line_sink *irq_sink;
+	struct dev_irq sci;
 	acpi_power_off_fn on_power_off;
 	void *ctx;
 	uint32_t logged;
@@ -87,7 +87,5 @@ void acpi_pm_press_power_button(struct acpi_pm *pm);
 /* acpi_pm_timer.c: the timer's status bit, and the SCI level. */
 void acpi_pm_catch_up(struct acpi_pm *pm);
 void acpi_pm_update_sci(struct acpi_pm *pm);
-
-extern const struct io_bus_ops acpi_pm_io_ops;
 
 #endif

@@ -2,7 +2,6 @@
 #include "devices/acpi_pm.h"
 
 #include "devices/clock_ticks.h"
-#include "devices/dev_log.h"
 
 enum { ACPI_LOG_TIME_BACKWARDS = 16 };
 
@@ -23,12 +22,7 @@ void acpi_pm_update_sci(struct acpi_pm *pm)
 {
 	bool level = (pm->cnt & ACPI_PM1_SCI_EN) && (pm->sts & pm->en & ACPI_PM1_EN_MASK);
 
-	if (level == pm->sci_level)
-		return;
-	pm->sci_level = level;
-	if (level)
-		pm->stats.sci_raised++;
-	irq_line_set(pm->irq_sink, pm->sci_irq, level);
+	dev_irq_set(&pm->sci, level);
 }
 
 /* TMR_STS is set each time the timer's most significant bit changes (ACPI 6.5, 4.8.3.3). */
@@ -45,15 +39,9 @@ void acpi_pm_catch_up(struct acpi_pm *pm)
 
 void acpi_pm_set_time(struct acpi_pm *pm, uint64_t now_ns)
 {
-	if (now_ns < pm->now_ns) {
-		pm->stats.time_backwards++;
-		dev_log_once(&pm->logged, ACPI_LOG_TIME_BACKWARDS, LOG_WARN,
-			     "acpi-pm: time went backwards (%llu < %llu ns); ignored",
-			     (unsigned long long)now_ns, (unsigned long long)pm->now_ns);
-		return;
-	}
-	pm->now_ns = now_ns;
-	acpi_pm_catch_up(pm);
+	if (clock_advance(&pm->now_ns, now_ns, &pm->stats.time_backwards, &pm->logged,
+			  ACPI_LOG_TIME_BACKWARDS, "acpi-pm"))
+		acpi_pm_catch_up(pm);
 }
 
 uint64_t acpi_pm_next_deadline(const struct acpi_pm *pm)

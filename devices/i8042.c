@@ -2,24 +2,18 @@
 #include "devices/i8042.h"
 
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum i8042_log_reason { I8042_LOG_UNKNOWN, I8042_LOG_DEVICE_BYTE };
-
-void i8042_init(struct i8042 *k, struct reset_control *reset)
-{
-	*k = (struct i8042){ 0 };
-	k->ctr = I8042_CTR_RESET;
-	k->output_port = I8042_OUTPORT_RESET | I8042_OUTPORT_A20;
-	k->reset = reset;
-}
 
 /*
  * Commands complete instantly, so IBF never sets: a guest polling "wait until the
  * input buffer is empty" (Linux's kb_wait before the 0xfe reset) never spins.
  */
-uint8_t i8042_status(const struct i8042 *k)
+static uint8_t i8042_status(void *dev, unsigned offset)
 {
+	const struct i8042 *k = dev;
+
+	(void)offset;
 	return (uint8_t)((k->obf ? I8042_STR_OBF : 0) | (k->ctr & I8042_CTR_SYS) |
 			 (k->last_was_command ? I8042_STR_CMD : 0) | I8042_STR_UNLOCKED |
 			 (k->obf && k->out_aux ? I8042_STR_AUXDATA : 0));
@@ -33,8 +27,11 @@ static void i8042_output(struct i8042 *k, uint8_t byte, bool aux)
 }
 
 /* Reading 0x60 empties the output buffer; with nothing new it shows the old byte again. */
-uint8_t i8042_read_data(struct i8042 *k)
+static uint8_t i8042_read_data(void *dev, unsigned offset)
 {
+	struct i8042 *k = dev;
+
+	(void)offset;
 	k->obf = false;
 	return k->out;
 }
@@ -55,10 +52,12 @@ static void i8042_write_output_port(struct i8042 *k, uint8_t value)
 		reset_control_request(k->reset, "8042 output port");
 }
 
-void i8042_write_data(struct i8042 *k, uint8_t value)
+static void i8042_write_data(void *dev, unsigned offset, uint8_t value)
 {
+	struct i8042 *k = dev;
 	uint8_t command = k->pending;
 
+	(void)offset;
 	k->pending = 0;
 	k->last_was_command = false;
 	switch (command) {
@@ -91,8 +90,11 @@ void i8042_write_data(struct i8042 *k, uint8_t value)
  * back of a byte as if from either device, and the 0xf0-0xff pulse commands, where a
  * clear bit 0 pulses the reset line (0xfe is the classic "keyboard reset").
  */
-void i8042_write_command(struct i8042 *k, uint8_t command)
+static void i8042_write_command(void *dev, unsigned offset, uint8_t command)
 {
+	struct i8042 *k = dev;
+
+	(void)offset;
 	k->stats.commands++;
 	k->last_was_command = true;
 	k->pending = 0;
@@ -145,52 +147,13 @@ void i8042_write_command(struct i8042 *k, uint8_t command)
 	}
 }
 
-static uint8_t i8042_data_read_byte(void *dev, unsigned offset)
+void i8042_init(struct i8042 *k, struct reset_control *reset)
 {
-	(void)offset;
-	return i8042_read_data(dev);
+	*k = (struct i8042){ 0 };
+	k->ctr = I8042_CTR_RESET;
+	k->output_port = I8042_OUTPORT_RESET | I8042_OUTPORT_A20;
+	k->reset = reset;
+	io_byte_block_init(&k->data_io, I8042_DATA_PORT, 1, i8042_read_data, i8042_write_data, k);
+	io_byte_block_init(&k->command_io, I8042_STATUS_PORT, 1, i8042_status, i8042_write_command,
+			   k);
 }
-
-static void i8042_data_write_byte(void *dev, unsigned offset, uint8_t value)
-{
-	(void)offset;
-	i8042_write_data(dev, value);
-}
-
-static uint8_t i8042_status_read_byte(void *dev, unsigned offset)
-{
-	(void)offset;
-	return i8042_status(dev);
-}
-
-static void i8042_command_write_byte(void *dev, unsigned offset, uint8_t value)
-{
-	(void)offset;
-	i8042_write_command(dev, value);
-}
-
-static uint32_t i8042_data_io_read(void *dev, uint16_t port, unsigned size)
-{
-	return io_split_read(dev, (uint16_t)(port - I8042_DATA_PORT), size, 1, i8042_data_read_byte);
-}
-
-static void i8042_data_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	io_split_write(dev, (uint16_t)(port - I8042_DATA_PORT), size, 1, value,
-		       i8042_data_write_byte);
-}
-
-static uint32_t i8042_command_io_read(void *dev, uint16_t port, unsigned size)
-{
-	return io_split_read(dev, (uint16_t)(port - I8042_STATUS_PORT), size, 1,
-			     i8042_status_read_byte);
-}
-
-static void i8042_command_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	io_split_write(dev, (uint16_t)(port - I8042_STATUS_PORT), size, 1, value,
-		       i8042_command_write_byte);
-}
-
-const struct io_bus_ops i8042_data_io_ops = { i8042_data_io_read, i8042_data_io_write };
-const struct io_bus_ops i8042_command_io_ops = { i8042_command_io_read, i8042_command_io_write };

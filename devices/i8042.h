@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
+#include "devices/io_split.h"
 #include "devices/reset_control.h"
 
 #define I8042_DATA_PORT   0x60
@@ -36,6 +36,8 @@ struct i8042_stats {
 };
 
 struct i8042 {
+	struct io_byte_block data_io;		/* port 0x60 */
+	struct io_byte_block command_io;	/* port 0x64 */
 	uint8_t ctr;			/* controller configuration ("command byte", RAM 0) */
 	uint8_t output_port;
 	uint8_t out;			/* output buffer */
@@ -49,13 +51,5 @@ struct i8042 {
 };
 
 void i8042_init(struct i8042 *k, struct reset_control *reset);
-uint8_t i8042_status(const struct i8042 *k);
-
-uint8_t i8042_read_data(struct i8042 *k);
-void i8042_write_data(struct i8042 *k, uint8_t value);
-void i8042_write_command(struct i8042 *k, uint8_t command);
-
-extern const struct io_bus_ops i8042_data_io_ops;	/* port 0x60 */
-extern const struct io_bus_ops i8042_command_io_ops;	/* port 0x64 */
 
 #endif

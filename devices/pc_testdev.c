@@ -2,41 +2,22 @@
 #include "devices/pc_testdev.h"
 
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum pc_testdev_log_reason { TESTDEV_LOG_FLUSH, TESTDEV_LOG_IRQ };
 
-void pc_testdev_init(struct pc_testdev *t, const struct irq_line_sink *irq_sink)
-{
-	*t = (struct pc_testdev){ 0 };
-	t->irq_sink = irq_sink;
-}
-
-/* Both scratch windows are 4-aligned, so the low two port bits are the byte lane. */
+/* Both 4-port windows show the one 32-bit register, byte lane = port offset. */
 static uint8_t pc_testdev_scratch_read_byte(void *dev, unsigned offset)
 {
 	struct pc_testdev *t = dev;
+	t->stats.scratch_bytes++;
 	return (uint8_t)(t->scratch >> (8 * offset));
 }
 
 static void pc_testdev_scratch_write_byte(void *dev, unsigned offset, uint8_t value)
 {
 	struct pc_testdev *t = dev;
+	t->stats.scratch_bytes++;
 	t->scratch = (t->scratch & ~(0xffu << (8 * offset))) | (uint32_t)value << (8 * offset);
-}
-
-static uint32_t pc_testdev_scratch_read(void *dev, uint16_t port, unsigned size)
-{
-	struct pc_testdev *t = dev;
-	t->stats.scratch_accesses++;
-	return io_split_read(dev, port & 3u, size, PC_TESTDEV_BLOCK, pc_testdev_scratch_read_byte);
-}
-
-static void pc_testdev_scratch_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	struct pc_testdev *t = dev;
-	t->stats.scratch_accesses++;
-	io_split_write(dev, port & 3u, size, PC_TESTDEV_BLOCK, value, pc_testdev_scratch_write_byte);
 }
 
 static uint32_t pc_testdev_write_only(void *dev, uint16_t port, unsigned size)
@@ -85,7 +66,15 @@ static void pc_testdev_irq_write(void *dev, uint16_t port, unsigned size, uint32
 	irq_line_set(t->irq_sink, line, value != 0);
 }
 
-const struct io_bus_ops pc_testdev_scratch_io_ops = { pc_testdev_scratch_read,
-						       pc_testdev_scratch_write };
 const struct io_bus_ops pc_testdev_flush_io_ops = { pc_testdev_write_only, pc_testdev_flush_write };
 const struct io_bus_ops pc_testdev_irq_io_ops = { pc_testdev_write_only, pc_testdev_irq_write };
+
+void pc_testdev_init(struct pc_testdev *t, const struct irq_line_sink *irq_sink)
+{
+	*t = (struct pc_testdev){ 0 };
+	t->irq_sink = irq_sink;
+	io_byte_block_init(&t->scratch_io, PC_TESTDEV_SCRATCH, PC_TESTDEV_BLOCK,
+			   pc_testdev_scratch_read_byte, pc_testdev_scratch_write_byte, t);
+	io_byte_block_init(&t->scratch_byte_io, PC_TESTDEV_SCRATCH_BYTE, PC_TESTDEV_BLOCK,
+			   pc_testdev_scratch_read_byte, pc_testdev_scratch_write_byte, t);
+}

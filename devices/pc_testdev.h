@@ -7,6 +7,7 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/io_split.h"
 
 #define PC_TESTDEV_SCRATCH      0xe0	/* 4 ports: a 32-bit scratch register, any width */
 #define PC_TESTDEV_FLUSH        0xe4	/* 4 ports: dword "flush page" write */
@@ -16,13 +17,15 @@
 #define PC_TESTDEV_IRQ_LINES    24
 
 struct pc_testdev_stats {
-	uint64_t scratch_accesses;
+	uint64_t scratch_bytes;		/* bytes read or written, either window */
 	uint64_t flushes;
 	uint64_t irq_writes;
 	uint64_t bad_accesses;
 };
 
 struct pc_testdev {
+	struct io_byte_block scratch_io;		/* 0xe0-0xe3 */
+	struct io_byte_block scratch_byte_io;	/* 0xe8-0xeb: the same register */
 	uint32_t scratch;
 	bool level[PC_TESTDEV_IRQ_LINES];
 	const struct irq_line_sink *irq_sink;
@@ -32,7 +35,6 @@ struct pc_testdev {
 
 void pc_testdev_init(struct pc_testdev *t, const struct irq_line_sink *irq_sink);
 
-extern const struct io_bus_ops pc_testdev_scratch_io_ops;	/* at 0xe0 and at 0xe8 */
 extern const struct io_bus_ops pc_testdev_flush_io_ops;
 extern const struct io_bus_ops pc_testdev_irq_io_ops;
 

@@ -3,7 +3,6 @@
 
 #include "core/string.h"
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum pit_log_reason { PIT_LOG_BCD, PIT_LOG_ILLEGAL_COUNT, PIT_LOG_READBACK_RESERVED,
 		      PIT_LOG_CONTROL_READ };
@@ -19,17 +18,6 @@ static void pit_channel_reset(struct pit_channel *ch, bool gate, uint64_t now_ns
 	ch->gate = gate;
 	ch->out_idle = true;
 	ch->run_ns = now_ns;
-}
-
-void pit8254_init(struct pit8254 *p, unsigned irq, const struct irq_line_sink *irq_sink,
-		  uint64_t now_ns)
-{
-	memset(p, 0, sizeof(*p));
-	for (unsigned c = 0; c < PIT_CHANNELS; c++)
-		pit_channel_reset(&p->ch[c], c != 2, now_ns);
-	p->now_ns = now_ns;
-	p->irq = irq;
-	p->irq_sink = irq_sink;
 }
 
 static uint8_t pit_status_byte(const struct pit8254 *p, const struct pit_channel *ch)
@@ -223,16 +211,14 @@ static void pit8254_write_byte(void *dev, unsigned offset, uint8_t value)
 		pit_write_control(p, value);
 }
 
-static uint32_t pit8254_io_read(void *dev, uint16_t port, unsigned size)
+void pit8254_init(struct pit8254 *p, unsigned irq, const struct irq_line_sink *irq_sink,
+		  uint64_t now_ns)
 {
-	return io_split_read(dev, (uint16_t)(port - PIT_BASE), size, PIT_PORT_COUNT,
-			     pit8254_read_byte);
+	memset(p, 0, sizeof(*p));
+	for (unsigned c = 0; c < PIT_CHANNELS; c++)
+		pit_channel_reset(&p->ch[c], c != 2, now_ns);
+	io_byte_block_init(&p->io, PIT_BASE, PIT_PORT_COUNT, pit8254_read_byte, pit8254_write_byte, p);
+	p->now_ns = now_ns;
+	p->irq = irq;
+	p->irq_sink = irq_sink;
 }
-
-static void pit8254_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	io_split_write(dev, (uint16_t)(port - PIT_BASE), size, PIT_PORT_COUNT, value,
-		       pit8254_write_byte);
-}
-
-const struct io_bus_ops pit8254_io_ops = { pit8254_io_read, pit8254_io_write };

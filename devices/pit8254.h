@@ -7,6 +7,7 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/io_split.h"
 
 #define PIT_BASE       0x40
 #define PIT_PORT_COUNT 4
@@ -59,6 +60,7 @@ struct pit8254_stats {
 };
 
 struct pit8254 {
+	struct io_byte_block io;	/* ports 0x40-0x43, register with io_byte_block_ops */
 	struct pit_channel ch[PIT_CHANNELS];
 	uint64_t now_ns;
 	uint64_t last_irq_ns;
@@ -93,7 +95,5 @@ uint64_t pit_channel_edges(const struct pit_channel *ch, uint64_t ticks);
 bool pit_channel_next_edge_tick(const struct pit_channel *ch, uint64_t *tick);
 bool pit_mode_is_periodic(uint8_t mode);
 bool pit_mode_is_gate_triggered(uint8_t mode);
-
-extern const struct io_bus_ops pit8254_io_ops;
 
 #endif

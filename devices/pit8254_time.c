@@ -2,7 +2,6 @@
 #include "devices/pit8254.h"
 
 #include "devices/clock_ticks.h"
-#include "devices/dev_log.h"
 
 enum { PIT_LOG_TIME_BACKWARDS = 16 };	/* reasons above pit8254.c's */
 
@@ -21,15 +20,8 @@ void pit8254_set_time(struct pit8254 *p, uint64_t now_ns)
 	struct pit_channel *ch = &p->ch[0];
 	uint64_t edges;
 
-	if (now_ns < p->now_ns) {
-		p->stats.time_backwards++;
-		dev_log_once(&p->logged, PIT_LOG_TIME_BACKWARDS, LOG_WARN,
-			     "pit: time went backwards (%llu < %llu ns); ignored",
-			     (unsigned long long)now_ns, (unsigned long long)p->now_ns);
-		return;
-	}
-	p->now_ns = now_ns;
-	if (!ch->running)
+	if (!clock_advance(&p->now_ns, now_ns, &p->stats.time_backwards, &p->logged,
+			   PIT_LOG_TIME_BACKWARDS, "pit") || !ch->running)
 		return;
 	edges = pit_channel_edges(ch, pit_channel_ticks(ch, now_ns));
 	if (edges <= ch->edges_done)

@@ -42,15 +42,12 @@ static void platform_init_devices(struct platform *p, const struct platform_conf
 	pc_testdev_init(&p->testdev, irq);
 }
 
-struct platform_range {
-	uint16_t base;
-	uint16_t count;
-	const char *name;
-	const struct io_bus_ops *ops;
-	void *dev;
-};
+static struct io_bus_range platform_block(const char *name, struct io_byte_block *b)
+{
+	return (struct io_bus_range){ b->base, b->count, name, &io_byte_block_ops, b };
+}
 
-static bool platform_register_ranges(struct io_bus *bus, const struct platform_range *r,
+static bool platform_register_ranges(struct io_bus *bus, const struct io_bus_range *r,
 				     unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -60,46 +57,51 @@ static bool platform_register_ranges(struct io_bus *bus, const struct platform_r
 	return true;
 }
 
+/* Called after the devices are initialized: the byte blocks carry their ports. */
+static bool platform_register_standard(struct platform *p, struct io_bus *bus)
+{
+	const struct io_bus_range ranges[] = {
+		platform_block("i8042 data", &p->kbc.data_io),
+		platform_block("pit", &p->pit.io),
+		platform_block("port 0x61", &p->port61.io),
+		platform_block("i8042 status", &p->kbc.command_io),
+		platform_block("rtc-cmos", &p->rtc.io),
+		platform_block("post", &p->post.io),
+		platform_block("port 0x92", &p->reset.port92_io),
+		{ DEBUG_EXIT_BASE, DEBUG_EXIT_COUNT, "debug-exit", &debug_exit_io_ops, &p->debug_exit },
+		platform_block("com1", &p->com1.io),
+		{ FW_CFG_PORT_SELECTOR, FW_CFG_PORT_COUNT, "fw_cfg", &fw_cfg_io_ops, &p->fw_cfg },
+		platform_block("acpi-pm", &p->acpi.io),
+		{ PCI_HOST_PORT_BASE, PCI_HOST_PORT_COUNT, "pci-conf1", &pci_host_io_ops, &p->pci },
+	};
+	return platform_register_ranges(bus, ranges, sizeof(ranges) / sizeof(ranges[0]));
+}
+
+static bool platform_register_testdev(struct platform *p, struct io_bus *bus)
+{
+	const struct io_bus_range ranges[] = {
+		platform_block("pc-testdev scratch", &p->testdev.scratch_io),
+		{ PC_TESTDEV_FLUSH, PC_TESTDEV_BLOCK, "pc-testdev flush", &pc_testdev_flush_io_ops,
+		  &p->testdev },
+		platform_block("pc-testdev scratch bytes", &p->testdev.scratch_byte_io),
+		{ PC_TESTDEV_IRQ_BASE, PC_TESTDEV_IRQ_LINES, "pc-testdev irq",
+		  &pc_testdev_irq_io_ops, &p->testdev },
+	};
+	return platform_register_ranges(bus, ranges, sizeof(ranges) / sizeof(ranges[0]));
+}
+
 bool platform_register_devices(struct platform *p, struct io_bus *bus,
 			       const struct platform_config *cfg,
 			       const struct platform_callbacks *cb)
 {
-	const struct platform_range standard[] = {
-		{ I8042_DATA_PORT, 1, "i8042 data", &i8042_data_io_ops, &p->kbc },
-		{ PIT_BASE, PIT_PORT_COUNT, "pit", &pit8254_io_ops, &p->pit },
-		{ PORT61, 1, "port 0x61", &port61_io_ops, &p->port61 },
-		{ I8042_STATUS_PORT, 1, "i8042 status", &i8042_command_io_ops, &p->kbc },
-		{ RTC_PORT_INDEX, RTC_PORT_COUNT, "rtc-cmos", &rtc_cmos_io_ops, &p->rtc },
-		{ POST_PORT, 1, "post", &post_port_io_ops, &p->post },
-		{ PORT92, 1, "port 0x92", &port92_io_ops, &p->reset },
-		{ DEBUG_EXIT_BASE, DEBUG_EXIT_COUNT, "debug-exit", &debug_exit_io_ops, &p->debug_exit },
-		{ UART_COM1_BASE, UART_PORT_COUNT, "com1", &uart16550_io_ops, &p->com1 },
-		{ FW_CFG_PORT_SELECTOR, FW_CFG_PORT_COUNT, "fw_cfg", &fw_cfg_io_ops, &p->fw_cfg },
-		{ ACPI_PM_BASE, ACPI_PM_PORT_COUNT, "acpi-pm", &acpi_pm_io_ops, &p->acpi },
-		{ PCI_HOST_PORT_BASE, PCI_HOST_PORT_COUNT, "pci-conf1", &pci_host_io_ops, &p->pci },
-	};
-	const struct platform_range testdev[] = {
-		{ PC_TESTDEV_SCRATCH, PC_TESTDEV_BLOCK, "pc-testdev scratch",
-		  &pc_testdev_scratch_io_ops, &p->testdev },
-		{ PC_TESTDEV_FLUSH, PC_TESTDEV_BLOCK, "pc-testdev flush", &pc_testdev_flush_io_ops,
-		  &p->testdev },
-		{ PC_TESTDEV_SCRATCH_BYTE, PC_TESTDEV_BLOCK, "pc-testdev scratch bytes",
-		  &pc_testdev_scratch_io_ops, &p->testdev },
-		{ PC_TESTDEV_IRQ_BASE, PC_TESTDEV_IRQ_LINES, "pc-testdev irq",
-		  &pc_testdev_irq_io_ops, &p->testdev },
-	};
-
 	p->cb = cb ? *cb : (struct platform_callbacks){ 0 };
 	p->bus = bus;
 	p->now_ns = cfg->now_ns;
 	p->testdev_enabled = cfg->pc_testdev;
 	platform_init_devices(p, cfg);
-	if (!platform_register_ranges(bus, standard, sizeof(standard) / sizeof(standard[0])))
+	if (!platform_register_standard(p, bus))
 		return false;
-	if (cfg->pc_testdev &&
-	    !platform_register_ranges(bus, testdev, sizeof(testdev) / sizeof(testdev[0])))
-		return false;
-	return true;
+	return !cfg->pc_testdev || platform_register_testdev(p, bus);
 }
 
 void platform_set_time(struct platform *p, uint64_t now_ns)

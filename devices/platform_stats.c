@@ -19,12 +19,12 @@ static void platform_log_timers(const struct platform *p)
 		 ull(pit->irqs), ull(pit->coalesced_edges), ull(pit->control_writes),
 		 ull(pit->count_writes), ull(pit->reads), ull(pit->rejected), ull(p->port61.reads),
 		 ull(p->port61.writes));
-	log_info("devices: rtc: %llu reads, %llu writes, %llu IRQ8 (periodic %llu, update %llu, "
-		 "alarm %llu), %llu clock sets, %llu ignored writes",
-		 ull(rtc->reads), ull(rtc->writes), ull(rtc->irqs), ull(rtc->periodic),
+	log_info("devices: rtc: %llu reads, %llu writes, %llu IRQ8; flags latched: periodic "
+		 "%llu, update %llu, alarm %llu; %llu clock sets, %llu ignored writes",
+		 ull(rtc->reads), ull(rtc->writes), ull(p->rtc.irq.raised), ull(rtc->periodic),
 		 ull(rtc->updates), ull(rtc->alarms), ull(rtc->time_sets), ull(rtc->ignored_writes));
 	log_info("devices: acpi-pm: %llu SCI, %llu timer reads, %llu power-offs, %llu refused "
-		 "sleeps, %llu power-button presses", ull(pm->sci_raised), ull(pm->timer_reads),
+		 "sleeps, %llu power-button presses", ull(p->acpi.sci.raised), ull(pm->timer_reads),
 		 ull(pm->power_offs), ull(pm->refused_sleeps), ull(pm->power_button_presses));
 	if (pit->time_backwards || rtc->time_backwards || pm->time_backwards)
 		log_info("devices: time went backwards: pit %llu, rtc %llu, acpi-pm %llu times",
@@ -43,7 +43,7 @@ static void platform_log_firmware_ports(const struct platform *p)
 		 "writes (%llu dropped), %llu undecoded accesses", ull(pci->config_reads),
 		 ull(pci->absent_reads), ull(pci->config_writes), ull(pci->ignored_writes),
 		 ull(pci->undecoded));
-	log_info("devices: post 0x80: %llu writes, last %#04x; i8042: %llu commands, %llu "
+	log_info("devices: post 0x80: %llu writes, last 0x%02x; i8042: %llu commands, %llu "
 		 "device bytes dropped; resets requested: %llu%s%s", ull(p->post.writes),
 		 p->post.last, ull(p->kbc.stats.commands), ull(p->kbc.stats.device_bytes_dropped),
 		 ull(p->reset.requests), p->reset.last_source ? ", last by " : "",
@@ -59,13 +59,13 @@ void platform_log_stats(const struct platform *p)
 	log_info("devices: com1: %llu bytes out in %llu lines (%llu split at %zu), %llu in, "
 		 "%llu overruns, %llu IRQ4", ull(u->tx_bytes), ull(p->console.lines),
 		 ull(p->console.split_lines), p->console.max_len, ull(u->rx_bytes),
-		 ull(u->rx_overruns), ull(u->irq_raised));
+		 ull(u->rx_overruns), ull(p->com1.irq.raised));
 	platform_log_timers(p);
 	platform_log_firmware_ports(p);
 	if (p->testdev_enabled)
-		log_info("devices: pc-testdev: %llu IRQ-line writes, %llu scratch accesses, "
+		log_info("devices: pc-testdev: %llu IRQ-line writes, %llu scratch bytes, "
 			 "%llu flushes, %llu bad accesses", ull(p->testdev.stats.irq_writes),
-			 ull(p->testdev.stats.scratch_accesses), ull(p->testdev.stats.flushes),
+			 ull(p->testdev.stats.scratch_bytes), ull(p->testdev.stats.flushes),
 			 ull(p->testdev.stats.bad_accesses));
 	if (p->bus)
 		log_info("devices: unclaimed ports: %llu reads, %llu writes (all ones / dropped)",

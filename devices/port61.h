@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "core/io_bus.h"
+#include "devices/io_split.h"
 #include "devices/pit8254.h"
 
 #define PORT61 0x61
@@ -22,6 +23,7 @@
 #define PORT61_REFRESH_TICKS 18
 
 struct port61 {
+	struct io_byte_block io;	/* register with io_byte_block_ops */
 	struct pit8254 *pit;
 	uint8_t control;	/* bits 3:0 as last written */
 	uint64_t reads;
@@ -30,9 +32,5 @@ struct port61 {
 
 /* Reset: all control bits 0, so channel 2's gate is low (matches pit8254_init). */
 void port61_init(struct port61 *s, struct pit8254 *pit);
-uint8_t port61_read(struct port61 *s);
-void port61_write(struct port61 *s, uint8_t value);
-
-extern const struct io_bus_ops port61_io_ops;
 
 #endif

@@ -4,17 +4,16 @@
 
 #include <stdint.h>
 
-#include "core/io_bus.h"
+#include "devices/io_split.h"
 
 #define POST_PORT 0x80
 
 struct post_port {
+	struct io_byte_block io;	/* register with io_byte_block_ops */
 	uint8_t last;		/* shown on a POST card; reads return it */
 	uint64_t writes;
 };
 
 void post_port_init(struct post_port *p);
-
-extern const struct io_bus_ops post_port_io_ops;
 
 #endif

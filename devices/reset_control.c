@@ -2,20 +2,8 @@
 #include "devices/reset_control.h"
 
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum reset_log_reason { RESET_LOG_CF9_RESERVED };
-
-void reset_control_init(struct reset_control *rc, reset_fn on_reset, void *ctx)
-{
-	rc->on_reset = on_reset;
-	rc->ctx = ctx;
-	rc->cf9 = 0;
-	rc->port92 = PORT92_A20;
-	rc->requests = 0;
-	rc->last_source = NULL;
-	rc->logged = 0;
-}
 
 void reset_control_request(struct reset_control *rc, const char *source)
 {
@@ -63,14 +51,14 @@ static void port92_write_byte(void *dev, unsigned offset, uint8_t value)
 		reset_control_request(rc, "port 0x92 fast reset");
 }
 
-static uint32_t port92_io_read(void *dev, uint16_t port, unsigned size)
+void reset_control_init(struct reset_control *rc, reset_fn on_reset, void *ctx)
 {
-	return io_split_read(dev, (uint16_t)(port - PORT92), size, 1, port92_read_byte);
+	io_byte_block_init(&rc->port92_io, PORT92, 1, port92_read_byte, port92_write_byte, rc);
+	rc->on_reset = on_reset;
+	rc->ctx = ctx;
+	rc->cf9 = 0;
+	rc->port92 = PORT92_A20;
+	rc->requests = 0;
+	rc->last_source = NULL;
+	rc->logged = 0;
 }
-
-static void port92_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	io_split_write(dev, (uint16_t)(port - PORT92), size, 1, value, port92_write_byte);
-}
-
-const struct io_bus_ops port92_io_ops = { port92_io_read, port92_io_write };

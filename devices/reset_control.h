@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/io_bus.h"
+#include "devices/io_split.h"
 
 #define RESET_CF9_PORT 0xcf9	/* decoded inside the PCI host's 0xcf8-0xcfb, byte accesses */
 #define PORT92         0x92
@@ -21,6 +21,7 @@
 typedef void (*reset_fn)(void *ctx, const char *source);
 
 struct reset_control {
+	struct io_byte_block port92_io;	/* port 0x92, register with io_byte_block_ops */
 	reset_fn on_reset;
 	void *ctx;
 	uint8_t cf9;
@@ -35,7 +36,5 @@ void reset_control_init(struct reset_control *rc, reset_fn on_reset, void *ctx);
 void reset_control_request(struct reset_control *rc, const char *source);
 uint8_t reset_cf9_read(struct reset_control *rc);
 void reset_cf9_write(struct reset_control *rc, uint8_t value);
-
-extern const struct io_bus_ops port92_io_ops;
 
 #endif

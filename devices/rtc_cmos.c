@@ -3,27 +3,11 @@
 
 #include "core/string.h"
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum rtc_log_reason { RTC_LOG_READ_ONLY, RTC_LOG_DSE, RTC_LOG_INDEX_READ };
 
 /* A divider released from reset starts its first update half a second later (MC146818). */
 #define RTC_DIVIDER_RELEASE_NS 500000000ull
-
-void rtc_cmos_init(struct rtc_cmos *r, unsigned irq, const struct irq_line_sink *irq_sink,
-		   uint64_t wall_seconds, uint64_t now_ns)
-{
-	memset(r, 0, sizeof(*r));
-	r->ram[RTC_REG_A] = RTC_REG_A_RESET;
-	r->ram[RTC_REG_B] = RTC_REG_B_RESET;
-	r->now_ns = now_ns;
-	r->base_seconds = wall_seconds;
-	r->base_ns = now_ns;
-	r->divider_origin_ns = now_ns;
-	r->events_ns = now_ns;
-	r->irq = irq;
-	r->irq_sink = irq_sink;
-}
 
 static bool rtc_is_time_reg(uint8_t index)
 {
@@ -147,16 +131,18 @@ static void rtc_cmos_write_byte(void *dev, unsigned offset, uint8_t value)
 	r->nmi_disabled = value & RTC_NMI_DISABLE;
 }
 
-static uint32_t rtc_cmos_io_read(void *dev, uint16_t port, unsigned size)
+void rtc_cmos_init(struct rtc_cmos *r, unsigned irq, const struct irq_line_sink *irq_sink,
+		   uint64_t wall_seconds, uint64_t now_ns)
 {
-	return io_split_read(dev, (uint16_t)(port - RTC_PORT_INDEX), size, RTC_PORT_COUNT,
-			     rtc_cmos_read_byte);
+	memset(r, 0, sizeof(*r));
+	io_byte_block_init(&r->io, RTC_PORT_INDEX, RTC_PORT_COUNT, rtc_cmos_read_byte,
+			   rtc_cmos_write_byte, r);
+	r->ram[RTC_REG_A] = RTC_REG_A_RESET;
+	r->ram[RTC_REG_B] = RTC_REG_B_RESET;
+	r->now_ns = now_ns;
+	r->base_seconds = wall_seconds;
+	r->base_ns = now_ns;
+	r->divider_origin_ns = now_ns;
+	r->events_ns = now_ns;
+	dev_irq_init(&r->irq, irq_sink, irq);
 }
-
-static void rtc_cmos_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	io_split_write(dev, (uint16_t)(port - RTC_PORT_INDEX), size, RTC_PORT_COUNT, value,
-		       rtc_cmos_write_byte);
-}
-
-const struct io_bus_ops rtc_cmos_io_ops = { rtc_cmos_io_read, rtc_cmos_io_write };

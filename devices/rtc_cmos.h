@@ -7,6 +7,8 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/dev_irq.h"
+#include "devices/io_split.h"
 #include "devices/rtc_calendar.h"
 
 #define RTC_PORT_INDEX 0x70
@@ -62,16 +64,18 @@ enum rtc_reg {
 struct rtc_cmos_stats {
 	uint64_t reads;
 	uint64_t writes;
-	uint64_t irqs;			/* rising edges of IRQ8 */
-	uint64_t updates;		/* UF events */
-	uint64_t alarms;		/* AF events */
-	uint64_t periodic;		/* PF events (bursts between two looks count once) */
+	/* Flag latchings, counted when the device looks (each access and set_time), so
+	 * many periods or updates between two looks count once. */
+	uint64_t updates;		/* UF */
+	uint64_t alarms;		/* AF */
+	uint64_t periodic;		/* PF */
 	uint64_t time_sets;		/* guest writes that changed the clock */
 	uint64_t ignored_writes;	/* C, D, weekday, out-of-range time values */
 	uint64_t time_backwards;
 };
 
 struct rtc_cmos {
+	struct io_byte_block io;	/* ports 0x70-0x71, register with io_byte_block_ops */
 	uint8_t index;
 	bool nmi_disabled;
 	uint8_t ram[CMOS_SIZE];		/* A, B, alarms and plain CMOS bytes live here */
@@ -84,9 +88,7 @@ struct rtc_cmos {
 	struct rtc_date held;		/* the time registers while halted */
 	uint64_t divider_origin_ns;	/* phase of the periodic interrupt */
 	uint64_t events_ns;		/* PF/UF/AF are up to date until here */
-	bool irq_level;
-	unsigned irq;
-	const struct irq_line_sink *irq_sink;
+	struct dev_irq irq;		/* IRQ8 follows IRQF */
 	uint32_t logged;
 	struct rtc_cmos_stats stats;
 };
@@ -121,7 +123,5 @@ uint8_t rtc_decode_hours(const struct rtc_cmos *r, uint8_t value);
 /* rtc_events.c: periodic, update-ended and alarm flags, and IRQ8. */
 void rtc_catch_up(struct rtc_cmos *r);
 void rtc_update_irq(struct rtc_cmos *r);
-
-extern const struct io_bus_ops rtc_cmos_io_ops;
 
 #endif

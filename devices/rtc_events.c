@@ -1,6 +1,5 @@
 /* rtc_events: the RTC's periodic, update-ended and alarm flags against injected time, and IRQ8. */
 #include "devices/clock_ticks.h"
-#include "devices/dev_log.h"
 #include "devices/rtc_cmos.h"
 
 enum { RTC_LOG_TIME_BACKWARDS = 16 };
@@ -80,12 +79,7 @@ void rtc_update_irq(struct rtc_cmos *r)
 	bool irqf = r->reg_c & r->ram[RTC_REG_B] & (RTC_C_PF | RTC_C_AF | RTC_C_UF);
 
 	r->reg_c = (uint8_t)(irqf ? r->reg_c | RTC_C_IRQF : r->reg_c & ~RTC_C_IRQF);
-	if (irqf == r->irq_level)
-		return;
-	r->irq_level = irqf;
-	if (irqf)
-		r->stats.irqs++;
-	irq_line_set(r->irq_sink, r->irq, irqf);
+	dev_irq_set(&r->irq, irqf);
 }
 
 void rtc_catch_up(struct rtc_cmos *r)
@@ -100,15 +94,9 @@ void rtc_catch_up(struct rtc_cmos *r)
 
 void rtc_cmos_set_time(struct rtc_cmos *r, uint64_t now_ns)
 {
-	if (now_ns < r->now_ns) {
-		r->stats.time_backwards++;
-		dev_log_once(&r->logged, RTC_LOG_TIME_BACKWARDS, LOG_WARN,
-			     "rtc: time went backwards (%llu < %llu ns); ignored",
-			     (unsigned long long)now_ns, (unsigned long long)r->now_ns);
-		return;
-	}
-	r->now_ns = now_ns;
-	rtc_catch_up(r);
+	if (clock_advance(&r->now_ns, now_ns, &r->stats.time_backwards, &r->logged,
+			  RTC_LOG_TIME_BACKWARDS, "rtc"))
+		rtc_catch_up(r);
 }
 
 static uint64_t rtc_earlier(uint64_t a, uint64_t b)
@@ -123,7 +111,7 @@ uint64_t rtc_cmos_next_deadline(const struct rtc_cmos *r)
 	uint32_t period = rtc_periodic_cycles(r);
 	uint64_t deadline = DEVICE_NO_DEADLINE, cycle, second;
 
-	if (r->irq_level)
+	if (r->irq.level)
 		return DEVICE_NO_DEADLINE;
 	if ((b & RTC_B_PIE) && period && rtc_divider_running(r)) {
 		cycle = clock_ticks_at(r->now_ns - r->divider_origin_ns, RTC_OSC_HZ) / period + 1;

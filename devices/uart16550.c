@@ -3,22 +3,9 @@
 
 #include "core/string.h"
 #include "devices/dev_log.h"
-#include "devices/io_split.h"
 
 enum uart_log_reason { UART_LOG_IER_RESERVED, UART_LOG_FCR_RESERVED, UART_LOG_MCR_RESERVED,
 		       UART_LOG_STATUS_WRITE };
-
-void uart16550_init(struct uart16550 *u, uint16_t base, unsigned irq,
-		    const struct irq_line_sink *irq_sink, uart_tx_fn tx, void *tx_ctx)
-{
-	memset(u, 0, sizeof(*u));
-	u->base = base;
-	u->dll = 1;
-	u->irq = irq;
-	u->irq_sink = irq_sink;
-	u->tx = tx;
-	u->tx_ctx = tx_ctx;
-}
 
 /*
  * Output is instantaneous: THR empties the moment it is written, so LSR always shows
@@ -53,7 +40,7 @@ static void uart16550_write_ier(struct uart16550 *u, uint8_t value)
 	if (value & 0xf0) {
 		u->stats.ignored_writes++;
 		dev_log_once(&u->logged, UART_LOG_IER_RESERVED, LOG_DEBUG,
-			     "uart %#x: IER bits 7:4 are reserved on a 16550A (wrote %#x)", u->base, value);
+			     "uart %#x: IER bits 7:4 are reserved on a 16550A (wrote %#x)", u->io.base, value);
 	}
 	if ((ier & UART_IER_THRI) && !(u->ier & UART_IER_THRI))
 		u->thre_pending = true;
@@ -80,7 +67,7 @@ static void uart16550_write_fcr(struct uart16550 *u, uint8_t value)
 			u->stats.ignored_writes++;
 			dev_log_once(&u->logged, UART_LOG_FCR_RESERVED, LOG_DEBUG,
 				     "uart %#x: FCR bits 5:4 are reserved on a 16550A (wrote %#x)",
-				     u->base, value);
+				     u->io.base, value);
 		}
 	}
 	uart16550_update_irq(u);
@@ -94,7 +81,7 @@ static void uart16550_write_mcr(struct uart16550 *u, uint8_t value)
 	if (value & ~UART_MCR_MASK) {
 		u->stats.ignored_writes++;
 		dev_log_once(&u->logged, UART_LOG_MCR_RESERVED, LOG_DEBUG,
-			     "uart %#x: MCR bits 7:5 are reserved on a 16550A (wrote %#x)", u->base, value);
+			     "uart %#x: MCR bits 7:5 are reserved on a 16550A (wrote %#x)", u->io.base, value);
 	}
 	u->mcr = value & UART_MCR_MASK;
 	after = uart16550_modem_status(u);
@@ -105,8 +92,9 @@ static void uart16550_write_mcr(struct uart16550 *u, uint8_t value)
 	uart16550_update_irq(u);
 }
 
-uint8_t uart16550_read_reg(struct uart16550 *u, unsigned offset)
+static uint8_t uart16550_read_reg(void *dev, unsigned offset)
 {
+	struct uart16550 *u = dev;
 	bool dlab = u->lcr & UART_LCR_DLAB;
 	uint8_t value;
 
@@ -146,8 +134,9 @@ uint8_t uart16550_read_reg(struct uart16550 *u, unsigned offset)
 	}
 }
 
-void uart16550_write_reg(struct uart16550 *u, unsigned offset, uint8_t value)
+static void uart16550_write_reg(void *dev, unsigned offset, uint8_t value)
 {
+	struct uart16550 *u = dev;
 	bool dlab = u->lcr & UART_LCR_DLAB;
 
 	switch (offset) {
@@ -177,7 +166,7 @@ void uart16550_write_reg(struct uart16550 *u, unsigned offset, uint8_t value)
 		/* Read-only status (some parts use these writes for factory test only). */
 		u->stats.ignored_writes++;
 		dev_log_once(&u->logged, UART_LOG_STATUS_WRITE, LOG_DEBUG,
-			     "uart %#x: write %#x to read-only %s ignored", u->base, value,
+			     "uart %#x: write %#x to read-only %s ignored", u->io.base, value,
 			     offset == UART_LSR ? "LSR" : "MSR");
 		break;
 	default:
@@ -186,28 +175,13 @@ void uart16550_write_reg(struct uart16550 *u, unsigned offset, uint8_t value)
 	}
 }
 
-static uint8_t uart16550_read_byte(void *dev, unsigned offset)
+void uart16550_init(struct uart16550 *u, uint16_t base, unsigned irq,
+		    const struct irq_line_sink *irq_sink, uart_tx_fn tx, void *tx_ctx)
 {
-	return uart16550_read_reg(dev, offset);
+	memset(u, 0, sizeof(*u));
+	io_byte_block_init(&u->io, base, UART_PORT_COUNT, uart16550_read_reg, uart16550_write_reg, u);
+	u->dll = 1;
+	dev_irq_init(&u->irq, irq_sink, irq);
+	u->tx = tx;
+	u->tx_ctx = tx_ctx;
 }
-
-static void uart16550_write_byte(void *dev, unsigned offset, uint8_t value)
-{
-	uart16550_write_reg(dev, offset, value);
-}
-
-static uint32_t uart16550_io_read(void *dev, uint16_t port, unsigned size)
-{
-	struct uart16550 *u = dev;
-	return io_split_read(u, (uint16_t)(port - u->base), size, UART_PORT_COUNT,
-			     uart16550_read_byte);
-}
-
-static void uart16550_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
-{
-	struct uart16550 *u = dev;
-	io_split_write(u, (uint16_t)(port - u->base), size, UART_PORT_COUNT, value,
-		       uart16550_write_byte);
-}
-
-const struct io_bus_ops uart16550_io_ops = { uart16550_io_read, uart16550_io_write };

@@ -7,6 +7,8 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/dev_irq.h"
+#include "devices/io_split.h"
 
 #define UART_COM1_BASE  0x3f8
 #define UART_COM1_IRQ   4
@@ -75,12 +77,11 @@ struct uart16550_stats {
 	uint64_t tx_bytes;
 	uint64_t rx_bytes;		/* bytes received (loopback or uart16550_receive) */
 	uint64_t rx_overruns;
-	uint64_t irq_raised;		/* rising edges of the interrupt line */
 	uint64_t ignored_writes;	/* LSR/MSR writes, reserved bits */
 };
 
 struct uart16550 {
-	uint16_t base;
+	struct io_byte_block io;	/* register with io_byte_block_ops */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	uint8_t lsr_errors;		/* OE/PE/FE/BI latched until LSR is read */
 	uint8_t msr_deltas;		/* DCTS/DDSR/TERI/DDCD latched until MSR is read */
@@ -91,9 +92,7 @@ struct uart16550 {
 	uint8_t rx[UART_FIFO_SIZE];
 	uint8_t rx_head, rx_count;
 	uint8_t rbr;			/* last byte read out, what RBR shows when empty */
-	bool irq_level;
-	unsigned irq;
-	const struct irq_line_sink *irq_sink;
+	struct dev_irq irq;
 	uart_tx_fn tx;
 	void *tx_ctx;
 	uint32_t logged;
@@ -109,10 +108,6 @@ void uart16550_init(struct uart16550 *u, uint16_t base, unsigned irq,
 /* A byte arriving on the line; false (and OE set) when the receiver is full. */
 bool uart16550_receive(struct uart16550 *u, uint8_t byte);
 
-/* Register access by offset 0..7 (what the port ops use after subtracting the base). */
-uint8_t uart16550_read_reg(struct uart16550 *u, unsigned offset);
-void uart16550_write_reg(struct uart16550 *u, unsigned offset, uint8_t value);
-
 /* uart16550_intr.c: the interrupt identification and the line, kept consistent. */
 uint8_t uart16550_pending_iir(const struct uart16550 *u);
 void uart16550_update_irq(struct uart16550 *u);
@@ -122,7 +117,5 @@ uint8_t uart16550_modem_status(const struct uart16550 *u);
 uint8_t uart16550_rx_pop(struct uart16550 *u);
 void uart16550_rx_clear(struct uart16550 *u);
 unsigned uart16550_rx_trigger_level(const struct uart16550 *u);
-
-extern const struct io_bus_ops uart16550_io_ops;
 
 #endif

@@ -53,10 +53,5 @@ void uart16550_update_irq(struct uart16550 *u)
 	bool level = uart16550_pending_iir(u) != UART_IIR_NONE && (u->mcr & UART_MCR_OUT2) &&
 		     !(u->mcr & UART_MCR_LOOP);
 
-	if (level == u->irq_level)
-		return;
-	u->irq_level = level;
-	if (level)
-		u->stats.irq_raised++;
-	irq_line_set(u->irq_sink, u->irq, level);
+	dev_irq_set(&u->irq, level);
 }

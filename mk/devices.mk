@@ -1,5 +1,6 @@
 # devices/: the guest-visible platform (port-I/O device models) and its host tests.
-DEVICES_HELPERS := devices/clock_ticks.c devices/io_split.c devices/line_buffer.c devices/dev_log.c
+DEVICES_HELPERS := devices/clock_ticks.c devices/io_split.c devices/line_buffer.c devices/dev_log.c \
+		   devices/dev_irq.c
 DEVICES_UART    := devices/uart16550.c devices/uart16550_intr.c devices/uart16550_rx.c
 DEVICES_FW_CFG  := devices/fw_cfg.c devices/fw_cfg_items.c
 DEVICES_EXIT    := devices/debug_exit.c

@@ -1,4 +1,4 @@
-/* dev_fakes: an interrupt-line recorder shared by the device model tests. */
+/* dev_fakes: interrupt-line and reset recorders shared by the device model tests. */
 #ifndef NESTOR_TESTS_DEV_FAKES_H
 #define NESTOR_TESTS_DEV_FAKES_H
 
@@ -35,6 +35,19 @@ static inline struct irq_line_sink fake_irqs_sink(struct fake_irqs *f)
 {
 	memset(f, 0, sizeof(*f));
 	return (struct irq_line_sink){ fake_irq_set_level, f };
+}
+
+/* Records reset requests made through reset_control (devices/reset_control.h). */
+struct fake_resets {
+	int count;
+	const char *source;
+};
+
+static inline void fake_reset(void *ctx, const char *source)
+{
+	struct fake_resets *f = ctx;
+	f->count++;
+	f->source = source;
 }
 
 #endif

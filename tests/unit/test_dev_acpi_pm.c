@@ -36,12 +36,12 @@ static int setup(void **state)
 
 static uint32_t in(uint16_t port, unsigned size)
 {
-	return acpi_pm_io_ops.read(&pm, port, size);
+	return io_byte_block_ops.read(&pm.io, port, size);
 }
 
 static void out(uint16_t port, unsigned size, uint32_t value)
 {
-	acpi_pm_io_ops.write(&pm, port, size, value);
+	io_byte_block_ops.write(&pm.io, port, size, value);
 }
 
 static void test_reset_values(void **state)
@@ -105,7 +105,7 @@ static void test_power_button_sci_is_level(void **state)
 	assert_true(irqs.level[ACPI_SCI_IRQ]);
 	out(ACPI_PM1A_EVT_BLK, 2, ACPI_PM1_PWRBTN);	/* acknowledge */
 	assert_false(irqs.level[ACPI_SCI_IRQ]);
-	assert_int_equal(pm.stats.sci_raised, 2);
+	assert_int_equal(pm.sci.raised, 2);
 }
 
 static void test_timer_overflow_sci_and_deadline(void **state)

@@ -70,25 +70,33 @@ static void bytes_write(void *dev, unsigned offset, uint8_t value)
 	d->regs[offset] = value;
 }
 
-static void test_io_split_lanes_and_edges(void **state)
+static void test_io_byte_block_lanes_and_edges(void **state)
 {
 	(void)state;
 	struct bytes_dev d = { { 0x11, 0x22, 0x33 }, 0, 0 };
+	struct io_byte_block b;
 
-	assert_int_equal(io_split_read(&d, 0, 1, 3, bytes_read), 0x11);
-	assert_int_equal(io_split_read(&d, 0, 2, 3, bytes_read), 0x2211);
-	/* bytes beyond the device's three ports float high and are never read */
+	io_byte_block_init(&b, 0x100, 3, bytes_read, bytes_write, &d);
+	assert_int_equal(io_byte_block_ops.read(&b, 0x100, 1), 0x11);
+	assert_int_equal(io_byte_block_ops.read(&b, 0x100, 2), 0x2211);
+	/* bytes beyond the block's three ports float high and are never read */
 	d.reads = 0;
-	assert_int_equal(io_split_read(&d, 1, 4, 3, bytes_read), 0xffff3322u);
+	assert_int_equal(io_byte_block_ops.read(&b, 0x101, 4), 0xffff3322u);
 	assert_int_equal(d.reads, 2);
 	/* an oversized access is clipped to 4 bytes */
-	assert_int_equal(io_split_read(&d, 0, 8, 3, bytes_read), 0xff332211u);
+	assert_int_equal(io_byte_block_ops.read(&b, 0x100, 8), 0xff332211u);
+	/* a port below the block (misregistered) touches nothing */
+	d.reads = 0;
+	assert_int_equal(io_byte_block_ops.read(&b, 0x0ff, 2), 0xffffu);
+	assert_int_equal(d.reads, 0);
 
-	io_split_write(&d, 1, 4, 3, 0xa1b2c3d4u, bytes_write);
+	io_byte_block_ops.write(&b, 0x101, 4, 0xa1b2c3d4u);
 	assert_int_equal(d.writes, 2);
 	assert_int_equal(d.regs[0], 0x11);
 	assert_int_equal(d.regs[1], 0xd4);
 	assert_int_equal(d.regs[2], 0xc3);
+	io_byte_block_ops.write(&b, 0x0fe, 2, 0xffff);
+	assert_int_equal(d.writes, 2);
 }
 
 static char emitted[1024];
@@ -170,7 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ticks_at_exact),
 		cmocka_unit_test(test_ns_for_ticks_is_tight_inverse),
-		cmocka_unit_test(test_io_split_lanes_and_edges),
+		cmocka_unit_test(test_io_byte_block_lanes_and_edges),
 		cmocka_unit_test(test_line_buffer_prefixes_whole_lines),
 		cmocka_unit_test(test_line_buffer_splits_and_flushes),
 		cmocka_unit_test(test_line_buffer_limits),

@@ -8,48 +8,41 @@
 #include "devices/i8042.h"
 #include "devices/post_port.h"
 #include "tests/unit/capture.h"
+#include "tests/unit/dev_fakes.h"
 
 static struct i8042 kbc;
 static struct reset_control rc;
-static const char *reset_source;
-static int resets;
-
-static void on_reset(void *ctx, const char *source)
-{
-	(void)ctx;
-	reset_source = source;
-	resets++;
-}
+static struct fake_resets resets;
 
 static int setup(void **state)
 {
 	(void)state;
 	capture_reset();
 	log_set_level(LOG_DEBUG);
-	resets = 0;
-	reset_control_init(&rc, on_reset, NULL);
+	resets = (struct fake_resets){ 0 };
+	reset_control_init(&rc, fake_reset, &resets);
 	i8042_init(&kbc, &rc);
 	return 0;
 }
 
 static uint8_t status(void)
 {
-	return (uint8_t)i8042_command_io_ops.read(&kbc, I8042_STATUS_PORT, 1);
+	return (uint8_t)io_byte_block_ops.read(&kbc.command_io, I8042_STATUS_PORT, 1);
 }
 
 static void command(uint8_t c)
 {
-	i8042_command_io_ops.write(&kbc, I8042_STATUS_PORT, 1, c);
+	io_byte_block_ops.write(&kbc.command_io, I8042_STATUS_PORT, 1, c);
 }
 
 static uint8_t data_in(void)
 {
-	return (uint8_t)i8042_data_io_ops.read(&kbc, I8042_DATA_PORT, 1);
+	return (uint8_t)io_byte_block_ops.read(&kbc.data_io, I8042_DATA_PORT, 1);
 }
 
 static void data_out(uint8_t v)
 {
-	i8042_data_io_ops.write(&kbc, I8042_DATA_PORT, 1, v);
+	io_byte_block_ops.write(&kbc.data_io, I8042_DATA_PORT, 1, v);
 }
 
 static void test_reset_status(void **state)
@@ -99,7 +92,7 @@ static void test_linux_probe_sequence(void **state)
 	data_out(0xfa);
 	assert_int_equal(status() & I8042_STR_AUXDATA, 0);
 	assert_int_equal(data_in(), 0xfa);
-	assert_int_equal(resets, 0);
+	assert_int_equal(resets.count, 0);
 }
 
 static void test_devices_absent_and_unknown_commands(void **state)
@@ -125,12 +118,12 @@ static void test_reset_paths(void **state)
 {
 	(void)state;
 	command(0xff);	/* pulse nothing */
-	assert_int_equal(resets, 0);
+	assert_int_equal(resets.count, 0);
 	command(0xfe);	/* Linux's reboot=kbd */
-	assert_int_equal(resets, 1);
-	assert_string_equal(reset_source, "8042 reset pulse");
+	assert_int_equal(resets.count, 1);
+	assert_string_equal(resets.source, "8042 reset pulse");
 	command(0xf0);
-	assert_int_equal(resets, 2);
+	assert_int_equal(resets.count, 2);
 	/* output port: A20 kept, bit 0 low is a reset */
 	command(0xd0);
 	assert_int_equal(data_in(), I8042_OUTPORT_RESET | I8042_OUTPORT_A20);
@@ -140,11 +133,11 @@ static void test_reset_paths(void **state)
 	command(0xdf);
 	command(0xd1);
 	data_out(I8042_OUTPORT_RESET | I8042_OUTPORT_A20);
-	assert_int_equal(resets, 2);
+	assert_int_equal(resets.count, 2);
 	command(0xd1);
 	data_out(I8042_OUTPORT_A20);
-	assert_int_equal(resets, 3);
-	assert_string_equal(reset_source, "8042 output port");
+	assert_int_equal(resets.count, 3);
+	assert_string_equal(resets.source, "8042 output port");
 }
 
 static void test_wide_accesses(void **state)
@@ -152,11 +145,11 @@ static void test_wide_accesses(void **state)
 	(void)state;
 	command(0xaa);
 	/* a word read at 0x64 returns status, then a byte nobody here decodes */
-	assert_int_equal(i8042_command_io_ops.read(&kbc, I8042_STATUS_PORT, 2) >> 8, 0xff);
-	assert_int_equal(i8042_data_io_ops.read(&kbc, I8042_DATA_PORT, 2), 0xff55);
+	assert_int_equal(io_byte_block_ops.read(&kbc.command_io, I8042_STATUS_PORT, 2) >> 8, 0xff);
+	assert_int_equal(io_byte_block_ops.read(&kbc.data_io, I8042_DATA_PORT, 2), 0xff55);
 	/* only the low byte of a word command write reaches the controller */
-	i8042_command_io_ops.write(&kbc, I8042_STATUS_PORT, 2, 0xfe20);
-	assert_int_equal(resets, 0);
+	io_byte_block_ops.write(&kbc.command_io, I8042_STATUS_PORT, 2, 0xfe20);
+	assert_int_equal(resets.count, 0);
 	assert_int_equal(data_in(), I8042_CTR_RESET);
 }
 
@@ -165,16 +158,16 @@ static void test_post_port(void **state)
 	(void)state;
 	struct post_port p;
 	post_port_init(&p);
-	assert_int_equal(post_port_io_ops.read(&p, POST_PORT, 1), 0);
-	post_port_io_ops.write(&p, POST_PORT, 1, 0x3c);
-	post_port_io_ops.write(&p, POST_PORT, 1, 0x00);
-	post_port_io_ops.write(&p, POST_PORT, 1, 0x9a);
+	assert_int_equal(io_byte_block_ops.read(&p.io, POST_PORT, 1), 0);
+	io_byte_block_ops.write(&p.io, POST_PORT, 1, 0x3c);
+	io_byte_block_ops.write(&p.io, POST_PORT, 1, 0x00);
+	io_byte_block_ops.write(&p.io, POST_PORT, 1, 0x9a);
 	assert_int_equal(p.writes, 3);
-	assert_int_equal(post_port_io_ops.read(&p, POST_PORT, 1), 0x9a);
+	assert_int_equal(io_byte_block_ops.read(&p.io, POST_PORT, 1), 0x9a);
 	/* a word write: the low byte is the POST code, the high byte belongs to 0x81 */
-	post_port_io_ops.write(&p, POST_PORT, 2, 0x7711);
+	io_byte_block_ops.write(&p.io, POST_PORT, 2, 0x7711);
 	assert_int_equal(p.last, 0x11);
-	assert_int_equal(post_port_io_ops.read(&p, POST_PORT, 4), 0xffffff11u);
+	assert_int_equal(io_byte_block_ops.read(&p.io, POST_PORT, 4), 0xffffff11u);
 	assert_int_equal(capture_len, 0);	/* silent: Linux's I/O delay writes here constantly */
 }
 

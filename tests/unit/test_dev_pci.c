@@ -7,27 +7,19 @@
 
 #include "devices/pci_host.h"
 #include "tests/unit/capture.h"
+#include "tests/unit/dev_fakes.h"
 
 static struct pci_host pci;
 static struct reset_control rc;
-static const char *reset_source;
-static int resets;
-
-static void on_reset(void *ctx, const char *source)
-{
-	(void)ctx;
-	reset_source = source;
-	resets++;
-}
+static struct fake_resets resets;
 
 static int setup(void **state)
 {
 	(void)state;
 	capture_reset();
 	log_set_level(LOG_DEBUG);
-	resets = 0;
-	reset_source = NULL;
-	reset_control_init(&rc, on_reset, NULL);
+	resets = (struct fake_resets){ 0 };
+	reset_control_init(&rc, fake_reset, &resets);
 	pci_host_init(&pci, &rc);
 	return 0;
 }
@@ -144,15 +136,15 @@ static void test_cf9_reset_register(void **state)
 	(void)state;
 	assert_int_equal(pci_host_io_ops.read(&pci, RESET_CF9_PORT, 1), 0);
 	pci_host_io_ops.write(&pci, RESET_CF9_PORT, 1, CF9_SYS_RST);
-	assert_int_equal(resets, 0);
+	assert_int_equal(resets.count, 0);
 	assert_int_equal(pci_host_io_ops.read(&pci, RESET_CF9_PORT, 1), CF9_SYS_RST);
 	pci_host_io_ops.write(&pci, RESET_CF9_PORT, 1, CF9_SYS_RST | CF9_RST_CPU);
-	assert_int_equal(resets, 1);
-	assert_string_equal(reset_source, "0xcf9 hard reset");
+	assert_int_equal(resets.count, 1);
+	assert_string_equal(resets.source, "0xcf9 hard reset");
 	assert_int_equal(pci_host_io_ops.read(&pci, RESET_CF9_PORT, 1), CF9_SYS_RST);	/* RST_CPU reads 0 */
 	pci_host_io_ops.write(&pci, RESET_CF9_PORT, 1, CF9_RST_CPU | 0xf1);
-	assert_int_equal(resets, 2);
-	assert_string_equal(reset_source, "0xcf9 soft reset");
+	assert_int_equal(resets.count, 2);
+	assert_string_equal(resets.source, "0xcf9 soft reset");
 	assert_int_equal(reset_cf9_read(&rc), 0);
 	assert_true(capture_contains("0xcf9 reserved bits written"));
 	assert_int_equal(rc.requests, 2);
@@ -161,14 +153,14 @@ static void test_cf9_reset_register(void **state)
 static void test_port92(void **state)
 {
 	(void)state;
-	assert_int_equal(port92_io_ops.read(&rc, PORT92, 1), PORT92_A20);
-	port92_io_ops.write(&rc, PORT92, 1, 0x00);	/* A20 off: kept, nothing else */
-	assert_int_equal(port92_io_ops.read(&rc, PORT92, 1), 0);
-	assert_int_equal(resets, 0);
-	port92_io_ops.write(&rc, PORT92, 1, PORT92_A20 | PORT92_FAST_RESET);
-	assert_int_equal(resets, 1);
-	assert_string_equal(reset_source, "port 0x92 fast reset");
-	assert_int_equal(port92_io_ops.read(&rc, PORT92, 1), PORT92_A20);	/* bit 0 reads 0 */
+	assert_int_equal(io_byte_block_ops.read(&rc.port92_io, PORT92, 1), PORT92_A20);
+	io_byte_block_ops.write(&rc.port92_io, PORT92, 1, 0x00);	/* A20 off: kept, nothing else */
+	assert_int_equal(io_byte_block_ops.read(&rc.port92_io, PORT92, 1), 0);
+	assert_int_equal(resets.count, 0);
+	io_byte_block_ops.write(&rc.port92_io, PORT92, 1, PORT92_A20 | PORT92_FAST_RESET);
+	assert_int_equal(resets.count, 1);
+	assert_string_equal(resets.source, "port 0x92 fast reset");
+	assert_int_equal(io_byte_block_ops.read(&rc.port92_io, PORT92, 1), PORT92_A20);	/* bit 0 reads 0 */
 	assert_true(capture_contains("reset: guest requested a reset through port 0x92"));
 }
 

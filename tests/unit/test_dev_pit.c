@@ -37,16 +37,16 @@ static uint64_t at_tick(uint64_t ticks)
 static void out8(uint16_t port, uint8_t v)
 {
 	if (port == PORT61)
-		port61_io_ops.write(&p61, port, 1, v);
+		io_byte_block_ops.write(&p61.io, port, 1, v);
 	else
-		pit8254_io_ops.write(&pit, port, 1, v);
+		io_byte_block_ops.write(&pit.io, port, 1, v);
 }
 
 static uint8_t in8(uint16_t port)
 {
 	if (port == PORT61)
-		return (uint8_t)port61_io_ops.read(&p61, port, 1);
-	return (uint8_t)pit8254_io_ops.read(&pit, port, 1);
+		return (uint8_t)io_byte_block_ops.read(&p61.io, port, 1);
+	return (uint8_t)io_byte_block_ops.read(&pit.io, port, 1);
 }
 
 static uint16_t read_latched(unsigned c)
@@ -337,7 +337,7 @@ static void test_port61_bits(void **state)
 	uint8_t b = in8(PORT61) & PORT61_REFRESH;
 	assert_int_not_equal(a, b);
 	/* wide access: the byte at 0x61, then nothing */
-	assert_int_equal(port61_io_ops.read(&p61, PORT61, 2) >> 8, 0xff);
+	assert_int_equal(io_byte_block_ops.read(&p61.io, PORT61, 2) >> 8, 0xff);
 }
 
 static void test_wide_access_splits_to_ports(void **state)
@@ -345,11 +345,11 @@ static void test_wide_access_splits_to_ports(void **state)
 	(void)state;
 	out8(PIT_PORT_CONTROL, 0x10 | 2 << 1);	/* ch0 LSB only */
 	out8(PIT_PORT_CONTROL, 0x50 | 2 << 1);	/* ch1 LSB only */
-	pit8254_io_ops.write(&pit, 0x40, 2, 0x3412);	/* 0x12 to ch0, 0x34 to ch1 */
+	io_byte_block_ops.write(&pit.io, 0x40, 2, 0x3412);	/* 0x12 to ch0, 0x34 to ch1 */
 	assert_int_equal(pit.ch[0].reload, 0x12);
 	assert_int_equal(pit.ch[1].reload, 0x34);
 	/* a dword at 0x42: ch2, control (0xff), then two ports outside the PIT */
-	assert_int_equal(pit8254_io_ops.read(&pit, 0x42, 4) >> 8, 0xffffff);
+	assert_int_equal(io_byte_block_ops.read(&pit.io, 0x42, 4) >> 8, 0xffffff);
 }
 
 int main(void)

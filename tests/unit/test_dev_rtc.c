@@ -30,14 +30,14 @@ static int setup(void **state)
 
 static uint8_t cmos_read(uint8_t index)
 {
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_INDEX, 1, index);
-	return (uint8_t)rtc_cmos_io_ops.read(&rtc, RTC_PORT_DATA, 1);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_INDEX, 1, index);
+	return (uint8_t)io_byte_block_ops.read(&rtc.io, RTC_PORT_DATA, 1);
 }
 
 static void cmos_write(uint8_t index, uint8_t value)
 {
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_INDEX, 1, index);
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_DATA, 1, value);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_INDEX, 1, index);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_DATA, 1, value);
 }
 
 static void expect_time(uint8_t cent, uint8_t year, uint8_t month, uint8_t day, uint8_t hour,
@@ -303,19 +303,19 @@ static void test_read_only_and_ports(void **state)
 	/* plain CMOS RAM, and bit 7 of the index port is the NMI mask */
 	cmos_write(0x40, 0xab);
 	assert_int_equal(cmos_read(0x40), 0xab);
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_INDEX, 1, 0x80 | 0x41);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_INDEX, 1, 0x80 | 0x41);
 	assert_true(rtc.nmi_disabled);
 	assert_int_equal(rtc.index, 0x41);
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_DATA, 1, 0x5a);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_DATA, 1, 0x5a);
 	assert_int_equal(rtc.ram[0x41], 0x5a);
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_INDEX, 1, 0x41);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_INDEX, 1, 0x41);
 	assert_false(rtc.nmi_disabled);
-	assert_int_equal(rtc_cmos_io_ops.read(&rtc, RTC_PORT_INDEX, 1), 0xff);
+	assert_int_equal(io_byte_block_ops.read(&rtc.io, RTC_PORT_INDEX, 1), 0xff);
 	/* a word write to 0x70 selects and writes in one go, as on the ISA bus */
-	rtc_cmos_io_ops.write(&rtc, RTC_PORT_INDEX, 2, 0x7742);
+	io_byte_block_ops.write(&rtc.io, RTC_PORT_INDEX, 2, 0x7742);
 	assert_int_equal(rtc.ram[0x42], 0x77);
 	/* wide read at 0x71: the data byte, then a port the RTC does not decode */
-	assert_int_equal(rtc_cmos_io_ops.read(&rtc, RTC_PORT_DATA, 2), 0xff77);
+	assert_int_equal(io_byte_block_ops.read(&rtc.io, RTC_PORT_DATA, 2), 0xff77);
 }
 
 static void test_cmos_memory_bytes(void **state)

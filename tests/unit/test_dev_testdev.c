@@ -26,18 +26,18 @@ static int setup(void **state)
 static void test_scratch_register_views(void **state)
 {
 	(void)state;
-	assert_int_equal(pc_testdev_scratch_io_ops.read(&td, PC_TESTDEV_SCRATCH, 4), 0);
-	pc_testdev_scratch_io_ops.write(&td, PC_TESTDEV_SCRATCH, 4, 0xdeadbeef);
-	assert_int_equal(pc_testdev_scratch_io_ops.read(&td, PC_TESTDEV_SCRATCH, 4), 0xdeadbeef);
-	assert_int_equal(pc_testdev_scratch_io_ops.read(&td, PC_TESTDEV_SCRATCH + 2, 2), 0xdead);
+	assert_int_equal(io_byte_block_ops.read(&td.scratch_io, PC_TESTDEV_SCRATCH, 4), 0);
+	io_byte_block_ops.write(&td.scratch_io, PC_TESTDEV_SCRATCH, 4, 0xdeadbeef);
+	assert_int_equal(io_byte_block_ops.read(&td.scratch_io, PC_TESTDEV_SCRATCH, 4), 0xdeadbeef);
+	assert_int_equal(io_byte_block_ops.read(&td.scratch_io, PC_TESTDEV_SCRATCH + 2, 2), 0xdead);
 	/* the byte view at 0xe8 is the same register */
-	assert_int_equal(pc_testdev_scratch_io_ops.read(&td, PC_TESTDEV_SCRATCH_BYTE + 1, 1), 0xbe);
-	pc_testdev_scratch_io_ops.write(&td, PC_TESTDEV_SCRATCH_BYTE + 3, 1, 0x12);
+	assert_int_equal(io_byte_block_ops.read(&td.scratch_byte_io, PC_TESTDEV_SCRATCH_BYTE + 1, 1), 0xbe);
+	io_byte_block_ops.write(&td.scratch_byte_io, PC_TESTDEV_SCRATCH_BYTE + 3, 1, 0x12);
 	assert_int_equal(td.scratch, 0x12adbeef);
 	/* an access running past the 4-byte window keeps to its own bytes */
-	pc_testdev_scratch_io_ops.write(&td, PC_TESTDEV_SCRATCH + 3, 4, 0xaabbccdd);
+	io_byte_block_ops.write(&td.scratch_io, PC_TESTDEV_SCRATCH + 3, 4, 0xaabbccdd);
 	assert_int_equal(td.scratch, 0xddadbeef);
-	assert_int_equal(pc_testdev_scratch_io_ops.read(&td, PC_TESTDEV_SCRATCH + 3, 4), 0xffffffddu);
+	assert_int_equal(io_byte_block_ops.read(&td.scratch_io, PC_TESTDEV_SCRATCH + 3, 4), 0xffffffddu);
 }
 
 static void test_flush_port(void **state)

@@ -39,12 +39,12 @@ static int setup(void **state)
 
 static uint8_t rd(unsigned reg)
 {
-	return (uint8_t)uart16550_io_ops.read(&uart, (uint16_t)(BASE + reg), 1);
+	return (uint8_t)io_byte_block_ops.read(&uart.io, (uint16_t)(BASE + reg), 1);
 }
 
 static void wr(unsigned reg, uint8_t value)
 {
-	uart16550_io_ops.write(&uart, (uint16_t)(BASE + reg), 1, value);
+	io_byte_block_ops.write(&uart.io, (uint16_t)(BASE + reg), 1, value);
 }
 
 static void test_reset_values(void **state)
@@ -135,7 +135,7 @@ static void test_thre_rearms_with_fresh_edge_per_byte(void **state)
 	wr(UART_IER_DLM, 0);
 	assert_false(irqs.level[IRQ]);
 	assert_int_equal(rd(UART_IIR_FCR), UART_IIR_NONE);
-	assert_int_equal(uart.stats.irq_raised, 3);
+	assert_int_equal(uart.irq.raised, 3);
 }
 
 static void test_out2_gates_the_line(void **state)
@@ -281,13 +281,13 @@ static void test_wide_accesses_split_into_bytes(void **state)
 {
 	(void)state;
 	wr(UART_LCR, UART_LCR_DLAB);
-	uart16550_io_ops.write(&uart, BASE, 2, 0x0230);
-	assert_int_equal(uart16550_io_ops.read(&uart, BASE, 2), 0x0230);
+	io_byte_block_ops.write(&uart.io, BASE, 2, 0x0230);
+	assert_int_equal(io_byte_block_ops.read(&uart.io, BASE, 2), 0x0230);
 	wr(UART_LCR, 0);
 	wr(UART_SCR, 0x77);
 	/* dword at 0x3fe: MSR, SCR, then two ports beyond the UART */
-	assert_int_equal(uart16550_io_ops.read(&uart, BASE + 6, 4), 0xffff77b0u);
-	uart16550_io_ops.write(&uart, BASE + 7, 4, 0x11223344u);
+	assert_int_equal(io_byte_block_ops.read(&uart.io, BASE + 6, 4), 0xffff77b0u);
+	io_byte_block_ops.write(&uart.io, BASE + 7, 4, 0x11223344u);
 	assert_int_equal(rd(UART_SCR), 0x44);
 	assert_int_equal(nsent, 0);
 }
