@@ -15,3 +15,9 @@ void dev_irq_set(struct dev_irq *line, bool level)
 		line->raised++;
 	irq_line_set(line->sink, line->irq, level);
 }
+
+void dev_irq_pulse(struct dev_irq *line)
+{
+	dev_irq_set(line, true);
+	dev_irq_set(line, false);
+}

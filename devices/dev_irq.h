@@ -17,5 +17,7 @@ struct dev_irq {
 void dev_irq_init(struct dev_irq *line, const struct irq_line_sink *sink, unsigned irq);
 /* Drives the line only when the level changes, so the sink sees real edges. */
 void dev_irq_set(struct dev_irq *line, bool level);
+/* One rising and one falling edge, for outputs modelled only by their edges (PIT OUT0). */
+void dev_irq_pulse(struct dev_irq *line);
 
 #endif

@@ -62,8 +62,7 @@ static void pc_testdev_irq_write(void *dev, uint16_t port, unsigned size, uint32
 		return;
 	}
 	t->stats.irq_writes++;
-	t->level[line] = value != 0;
-	irq_line_set(t->irq_sink, line, value != 0);
+	dev_irq_set(&t->lines[line], value != 0);
 }
 
 const struct io_bus_ops pc_testdev_flush_io_ops = { pc_testdev_write_only, pc_testdev_flush_write };
@@ -72,7 +71,8 @@ const struct io_bus_ops pc_testdev_irq_io_ops = { pc_testdev_write_only, pc_test
 void pc_testdev_init(struct pc_testdev *t, const struct irq_line_sink *irq_sink)
 {
 	*t = (struct pc_testdev){ 0 };
-	t->irq_sink = irq_sink;
+	for (unsigned n = 0; n < PC_TESTDEV_IRQ_LINES; n++)
+		dev_irq_init(&t->lines[n], irq_sink, n);
 	io_byte_block_init(&t->scratch_io, PC_TESTDEV_SCRATCH, PC_TESTDEV_BLOCK,
 			   pc_testdev_scratch_read_byte, pc_testdev_scratch_write_byte, t);
 	io_byte_block_init(&t->scratch_byte_io, PC_TESTDEV_SCRATCH_BYTE, PC_TESTDEV_BLOCK,

@@ -7,6 +7,7 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/dev_irq.h"
 #include "devices/io_split.h"
 
 #define PC_TESTDEV_SCRATCH      0xe0	/* 4 ports: a 32-bit scratch register, any width */
@@ -27,8 +28,7 @@ struct pc_testdev {
 	struct io_byte_block scratch_io;		/* 0xe0-0xe3 */
 	struct io_byte_block scratch_byte_io;	/* 0xe8-0xeb: the same register */
 	uint32_t scratch;
-	bool level[PC_TESTDEV_IRQ_LINES];
-	const struct irq_line_sink *irq_sink;
+	struct dev_irq lines[PC_TESTDEV_IRQ_LINES];	/* ISA IRQ n = lines[n] */
 	uint32_t logged;
 	struct pc_testdev_stats stats;
 };

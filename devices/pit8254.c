@@ -219,6 +219,5 @@ void pit8254_init(struct pit8254 *p, unsigned irq, const struct irq_line_sink *i
 		pit_channel_reset(&p->ch[c], c != 2, now_ns);
 	io_byte_block_init(&p->io, PIT_BASE, PIT_PORT_COUNT, pit8254_read_byte, pit8254_write_byte, p);
 	p->now_ns = now_ns;
-	p->irq = irq;
-	p->irq_sink = irq_sink;
+	dev_irq_init(&p->irq, irq_sink, irq);
 }

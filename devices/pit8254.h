@@ -7,6 +7,7 @@
 
 #include "core/io_bus.h"
 #include "core/irq_line.h"
+#include "devices/dev_irq.h"
 #include "devices/io_split.h"
 
 #define PIT_BASE       0x40
@@ -50,7 +51,6 @@ struct pit_channel {
 };
 
 struct pit8254_stats {
-	uint64_t irqs;			/* IRQ0 pulses */
 	uint64_t coalesced_edges;	/* OUT0 rising edges merged into an earlier pulse */
 	uint64_t control_writes;
 	uint64_t count_writes;
@@ -65,8 +65,7 @@ struct pit8254 {
 	uint64_t now_ns;
 	uint64_t last_irq_ns;
 	bool irq_fired;
-	unsigned irq;
-	const struct irq_line_sink *irq_sink;
+	struct dev_irq irq;		/* IRQ0, pulsed on OUT0 rising edges */
 	uint32_t logged;
 	struct pit8254_stats stats;
 };

@@ -32,8 +32,7 @@ void pit8254_set_time(struct pit8254 *p, uint64_t now_ns)
 	ch->edges_done = edges;
 	p->last_irq_ns = now_ns;
 	p->irq_fired = true;
-	p->stats.irqs++;
-	irq_line_pulse(p->irq_sink, p->irq);
+	dev_irq_pulse(&p->irq);
 }
 
 uint64_t pit8254_next_deadline(const struct pit8254 *p)
@@ -48,7 +47,7 @@ uint64_t pit8254_next_deadline(const struct pit8254 *p)
 	ns = tick <= ch->ticks_before ? ch->run_ns
 				      : clock_ns_for_ticks(tick - ch->ticks_before, PIT_HZ);
 	ns = ns > DEVICE_NO_DEADLINE - ch->run_ns ? DEVICE_NO_DEADLINE : ch->run_ns + ns;
-	if (pit_periodic_floor_applies(p, ch) && ns - p->last_irq_ns < PIT_MIN_PERIODIC_IRQ_NS)
+	if (pit_periodic_floor_applies(p, ch) && ns < p->last_irq_ns + PIT_MIN_PERIODIC_IRQ_NS)
 		ns = p->last_irq_ns + PIT_MIN_PERIODIC_IRQ_NS;
 	return ns;
 }

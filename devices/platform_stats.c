@@ -16,7 +16,7 @@ static void platform_log_timers(const struct platform *p)
 
 	log_info("devices: pit: %llu IRQ0 pulses (%llu edges coalesced), %llu control and %llu "
 		 "count writes, %llu reads, %llu rejected; port 0x61: %llu reads, %llu writes",
-		 ull(pit->irqs), ull(pit->coalesced_edges), ull(pit->control_writes),
+		 ull(p->pit.irq.raised), ull(pit->coalesced_edges), ull(pit->control_writes),
 		 ull(pit->count_writes), ull(pit->reads), ull(pit->rejected), ull(p->port61.reads),
 		 ull(p->port61.writes));
 	log_info("devices: rtc: %llu reads, %llu writes, %llu IRQ8; flags latched: periodic "

@@ -65,7 +65,7 @@ static void test_irq_lines_follow_writes(void **state)
 	assert_false(irqs.level[14]);
 	pc_testdev_irq_io_ops.write(&td, PC_TESTDEV_IRQ_BASE + 23, 1, 1);
 	assert_true(irqs.level[23]);
-	assert_true(td.level[23]);
+	assert_true(td.lines[23].level);
 	pc_testdev_irq_io_ops.write(&td, PC_TESTDEV_IRQ_BASE + 0, 1, 1);
 	assert_true(irqs.level[0]);
 	assert_int_equal(td.stats.irq_writes, 5);
