@@ -100,6 +100,7 @@ static void test_every_range_registered(void **state)
 		assert_non_null(r);
 		assert_string_equal(r->name, expected[i].name);
 	}
+	assert_int_equal(bus.nranges, 16);	/* as docs/devices.md says */
 	assert_null(io_bus_find(&bus, 0x2f8));	/* COM2 absent: Linux sees LSR 0xff */
 	assert_null(io_bus_find(&bus, 0x2018));
 	assert_int_equal(io_bus_read(&bus, 0x2fd, 1), 0xff);
@@ -265,6 +266,7 @@ static void test_registration_failure_reported(void **state)
 	cfg.pc_testdev = false;
 	io_bus_init(&crowded);
 	assert_true(platform_register_devices(&p2, &crowded, &cfg, NULL));
+	assert_int_equal(crowded.nranges, 12);
 	assert_null(io_bus_find(&crowded, 0x2000));
 	assert_null(io_bus_find(&crowded, 0xe0));
 }
