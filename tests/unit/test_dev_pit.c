@@ -265,6 +265,13 @@ static void test_read_back_command(void **state)
 	assert_int_equal(in8(0x40), 0x00);
 	assert_int_equal(in8(0x40), 0xf8);	/* live again: 0x10 - 0x18, wrapped */
 	assert_int_equal(in8(0x40), 0xff);
+	/* a second status latch before the first is read is ignored */
+	out8(PIT_PORT_CONTROL, 0xc0 | 0x20 | 0x02);
+	out8(PIT_PORT_CONTROL, 0x30 | 0 << 1);	/* reprogram: mode 0, OUT low, null count */
+	out8(PIT_PORT_CONTROL, 0xc0 | 0x20 | 0x02);
+	assert_int_equal(in8(0x40), 0x80 | 0x30);	/* the first latched status: OUT was high */
+	out8(PIT_PORT_CONTROL, 0xc0 | 0x20 | 0x02);
+	assert_int_equal(in8(0x40), 0x40 | 0x30);	/* now: OUT low, null count */
 }
 
 static void test_rejected_and_folded_values(void **state)

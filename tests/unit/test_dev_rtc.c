@@ -190,6 +190,11 @@ static void test_write_while_running_keeps_phase(void **state)
 	assert_int_equal(cmos_read(RTC_SECONDS), 0x20);
 	rtc_cmos_set_time(&rtc, T0 + SEC);
 	assert_int_equal(cmos_read(RTC_SECONDS), 0x21);
+	/* DSE and SQWE are kept as written; daylight saving is not acted on (logged) */
+	cmos_write(RTC_REG_B, RTC_REG_B_RESET | RTC_B_DSE | RTC_B_SQWE);
+	assert_int_equal(cmos_read(RTC_REG_B), RTC_REG_B_RESET | RTC_B_DSE | RTC_B_SQWE);
+	assert_true(capture_contains("daylight-saving updates"));
+	assert_int_equal(cmos_read(RTC_HOURS), 0x22);
 	/* weekday is derived: writes are ignored */
 	cmos_write(RTC_WEEKDAY, 7);
 	assert_int_equal(cmos_read(RTC_WEEKDAY), 3);
