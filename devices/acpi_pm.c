@@ -3,8 +3,6 @@
 
 #include "devices/dev_log.h"
 
-enum acpi_log_reason { ACPI_LOG_SLEEP, ACPI_LOG_GBL_RLS, ACPI_LOG_TIMER_WRITE, ACPI_LOG_HOLE };
-
 void acpi_pm_press_power_button(struct acpi_pm *pm)
 {
 	pm->stats.power_button_presses++;

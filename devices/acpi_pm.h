@@ -46,6 +46,10 @@
 
 typedef void (*acpi_power_off_fn)(void *ctx);
 
+/* What the PM block logs once (bits of acpi_pm.logged, see dev_log.h). */
+enum acpi_log_reason { ACPI_LOG_SLEEP, ACPI_LOG_GBL_RLS, ACPI_LOG_TIMER_WRITE, ACPI_LOG_HOLE,
+		       ACPI_LOG_TIME_BACKWARDS };
+
 struct acpi_pm_stats {
 	uint64_t power_offs;
 	uint64_t refused_sleeps;	/* SLP_EN with a type other than S5 */

@@ -3,8 +3,6 @@
 
 #include "devices/clock_ticks.h"
 
-enum { ACPI_LOG_TIME_BACKWARDS = 16 };
-
 #define ACPI_PM_TIMER_MASK ((1u << ACPI_PM_TIMER_BITS) - 1)
 
 static uint64_t acpi_pm_ticks(const struct acpi_pm *pm)

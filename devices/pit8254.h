@@ -24,6 +24,10 @@
  */
 #define PIT_MIN_PERIODIC_IRQ_NS 200000u
 
+/* What the PIT logs once (bits of pit8254.logged, see dev_log.h). */
+enum pit_log_reason { PIT_LOG_BCD, PIT_LOG_ILLEGAL_COUNT, PIT_LOG_CONTROL_READ,
+		      PIT_LOG_READBACK_RESERVED, PIT_LOG_TIME_BACKWARDS };
+
 enum pit_access { PIT_ACCESS_LATCH = 0, PIT_ACCESS_LSB = 1, PIT_ACCESS_MSB = 2, PIT_ACCESS_WORD = 3 };
 
 struct pit_channel {
@@ -94,5 +98,10 @@ uint64_t pit_channel_edges(const struct pit_channel *ch, uint64_t ticks);
 bool pit_channel_next_edge_tick(const struct pit_channel *ch, uint64_t *tick);
 bool pit_mode_is_periodic(uint8_t mode);
 bool pit_mode_is_gate_triggered(uint8_t mode);
+
+/* pit8254_latch.c: the read side of the port protocol. */
+void pit_latch_count(struct pit8254 *p, struct pit_channel *ch);
+void pit_read_back(struct pit8254 *p, uint8_t value);
+uint8_t pit_read_count(struct pit8254 *p, unsigned channel);
 
 #endif

@@ -3,8 +3,6 @@
 
 #include "devices/clock_ticks.h"
 
-enum { PIT_LOG_TIME_BACKWARDS = 16 };	/* reasons above pit8254.c's */
-
 static bool pit_periodic_floor_applies(const struct pit8254 *p, const struct pit_channel *ch)
 {
 	return pit_mode_is_periodic(ch->mode) && p->irq_fired;

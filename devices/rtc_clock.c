@@ -3,8 +3,6 @@
 #include "devices/dev_log.h"
 #include "devices/rtc_cmos.h"
 
-enum { RTC_LOG_WEEKDAY = 8, RTC_LOG_BAD_TIME };	/* reasons above rtc_cmos.c's */
-
 bool rtc_divider_running(const struct rtc_cmos *r)
 {
 	return (r->ram[RTC_REG_A] & RTC_A_DV_MASK) == RTC_A_DV_32KHZ;

@@ -4,8 +4,6 @@
 #include "core/string.h"
 #include "devices/dev_log.h"
 
-enum rtc_log_reason { RTC_LOG_READ_ONLY, RTC_LOG_DSE, RTC_LOG_INDEX_READ };
-
 /* A divider released from reset starts its first update half a second later (MC146818). */
 #define RTC_DIVIDER_RELEASE_NS 500000000ull
 

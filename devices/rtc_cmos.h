@@ -61,6 +61,10 @@ enum rtc_reg {
 /* UIP rises this long before each update: 8 cycles of the 32.768 kHz clock. */
 #define RTC_UIP_NS      244141u
 
+/* What the RTC logs once (bits of rtc_cmos.logged, see dev_log.h). */
+enum rtc_log_reason { RTC_LOG_READ_ONLY, RTC_LOG_DSE, RTC_LOG_INDEX_READ, RTC_LOG_WEEKDAY,
+		      RTC_LOG_BAD_TIME, RTC_LOG_TIME_BACKWARDS };
+
 struct rtc_cmos_stats {
 	uint64_t reads;
 	uint64_t writes;

@@ -2,8 +2,6 @@
 #include "devices/clock_ticks.h"
 #include "devices/rtc_cmos.h"
 
-enum { RTC_LOG_TIME_BACKWARDS = 16 };
-
 /* MC146818 rate table: RS 1 and 2 repeat RS 8 and 9 (256, 128 Hz) with a 32.768 kHz base. */
 static uint32_t rtc_periodic_cycles(const struct rtc_cmos *r)
 {

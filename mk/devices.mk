@@ -4,8 +4,8 @@ DEVICES_HELPERS := devices/clock_ticks.c devices/io_split.c devices/line_buffer.
 DEVICES_UART    := devices/uart16550.c devices/uart16550_intr.c devices/uart16550_rx.c
 DEVICES_FW_CFG  := devices/fw_cfg.c devices/fw_cfg_items.c
 DEVICES_EXIT    := devices/debug_exit.c
-DEVICES_PIT     := devices/pit8254.c devices/pit8254_counter.c devices/pit8254_time.c \
-		   devices/port61.c
+DEVICES_PIT     := devices/pit8254.c devices/pit8254_latch.c devices/pit8254_counter.c \
+		   devices/pit8254_time.c devices/port61.c
 DEVICES_RTC     := devices/rtc_cmos.c devices/rtc_clock.c devices/rtc_events.c \
 		   devices/rtc_calendar.c devices/cmos_layout.c
 DEVICES_RESET   := devices/reset_control.c
