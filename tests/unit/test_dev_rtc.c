@@ -219,6 +219,13 @@ static void test_periodic_interrupt(void **state)
 	/* RS = 15: 2 Hz; RS = 0: no periodic events at all */
 	cmos_write(RTC_REG_A, 0x2f);
 	assert_int_equal(rtc_cmos_next_deadline(&rtc), T0 + SEC / 2);
+	/* RS = 1 and 2 repeat RS = 8 and 9 with a 32.768 kHz base: 256 and 128 Hz */
+	cmos_write(RTC_REG_A, 0x21);
+	assert_int_equal(rtc_cmos_next_deadline(&rtc), T0 + SEC / 256);
+	cmos_write(RTC_REG_A, 0x22);
+	assert_int_equal(rtc_cmos_next_deadline(&rtc), T0 + SEC / 128);
+	cmos_write(RTC_REG_A, 0x28);
+	assert_int_equal(rtc_cmos_next_deadline(&rtc), T0 + SEC / 256);
 	cmos_write(RTC_REG_A, 0x20);
 	assert_int_equal(rtc_cmos_next_deadline(&rtc), DEVICE_NO_DEADLINE);
 	assert_int_equal(irqs.rises[RTC_IRQ], 1);
@@ -336,6 +343,8 @@ static void test_cmos_memory_bytes(void **state)
 	assert_int_equal(rtc.ram[0x17] | rtc.ram[0x18] << 8, 31744);
 	assert_int_equal(rtc.ram[0x34] | rtc.ram[0x35] << 8, 256);
 	assert_int_equal(rtc.ram[0x5b] | rtc.ram[0x5c] | rtc.ram[0x5d], 0);
+	cmos_set_memory_sizes(&rtc, 639 << 10, 0);	/* just under the 640 KiB cap */
+	assert_int_equal(rtc.ram[0x15] | rtc.ram[0x16] << 8, 639);
 	cmos_set_memory_sizes(&rtc, 512 << 10, 0);	/* under 640 KiB, under 1 MiB */
 	assert_int_equal(rtc.ram[0x15] | rtc.ram[0x16] << 8, 512);
 	assert_int_equal(rtc.ram[0x17] | rtc.ram[0x18] << 8, 0);
