@@ -25,7 +25,10 @@ CHECK_PREREQS  :=
 .SUFFIXES:
 
 include mk/config.mk
-include $(filter-out mk/config.mk,$(sort $(wildcard mk/*.mk)))
+include $(filter-out mk/config.mk mk/efi.mk,$(sort $(wildcard mk/*.mk)))
+# Last: its rules expand NESTOR_C/NESTOR_ASM in their prerequisites, which must be
+# complete by then.
+include mk/efi.mk
 
 # ---- host unit tests (cmocka) --------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DNESTOR_HOST_TEST -Wno-unused-function -MMD -MP
