@@ -5,11 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apic/apic_vm.h"
 #include "core/guest_mem.h"
 #include "core/io_bus.h"
 #include "core/mmio_bus.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
+#include "devices/platform.h"
 
 #define VM_MAX_VCPUS 8
 
@@ -19,6 +21,8 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	struct io_bus io;
 	struct mmio_bus mmio;
+	struct apic_vm apic;		/* vLAPICs, vIOAPIC, vPIC (they lock themselves) */
+	struct platform devices;	/* UART, PIT, RTC, ... (serialized by device_lock) */
 	/* Serializes device models: they are plain state machines without locks. */
 	struct spinlock device_lock;
 	/* Set once, by whoever ends the run first (guest debug-exit, poweroff, a fatal
@@ -38,6 +42,13 @@ struct vm {
 void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 uint64_t vm_now_ns(const struct vm *vm);
+/* Brings the platform devices to the VM's current time (they may raise IRQs). */
+void vm_devices_tick(struct vm *vm);
+/* The earliest time (VM ns) the devices or this vCPU's LAPIC timer need attention. */
+uint64_t vm_next_deadline_ns(struct vm *vm, const struct vcpu *v);
+/* Guest port I/O through the device bus, at the VM's current time. */
+uint32_t vm_io_read(struct vm *vm, uint16_t port, unsigned size);
+void vm_io_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value);
 /* The end-of-run report: exits by reason per vCPU, injections, IRQ windows. */
 void vm_log_report(const struct vm *vm);
 

@@ -1,0 +1,204 @@
+/* vm_build: creating the one VM of a run from the boot options, running it, ending it. */
+#include "core/vm_build.h"
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/virt.h"
+#include "boot/boot_info.h"
+#include "core/log.h"
+#include "core/run_end.h"
+#include "core/string.h"
+#include "core/vcpu_msr.h"
+#include "core/vm.h"
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+
+#define IOAPIC_BASE 0xfec00000ull
+#define IOAPIC_WINDOW 0x1000ull
+#define ISA_IRQS 16
+#define VCPU_STOP_WAIT_NS 2000000000ull
+
+static volatile bool vcpu_done[VM_MAX_VCPUS];
+
+/*
+ * ISA IRQ n reaches both interrupt controllers, as on a PC: the 8259 pair on its IRQ
+ * input and the I/O APIC on pin n, except IRQ 0 (PIT), which the MADT's interrupt
+ * source override puts on pin 2 (the 8259 cascade never reaches the I/O APIC).
+ */
+static void vm_irq_set_level(void *ctx, unsigned irq, bool level)
+{
+	struct vm *vm = ctx;
+	if (irq < ISA_IRQS)
+		vpic_set_irq(&vm->apic.pic, irq, level);
+	unsigned gsi = irq == 0 ? 2 : irq;
+	if (gsi < VIOAPIC_PINS && irq != 2)
+		vioapic_set_pin(&vm->apic.ioapic, gsi, level);
+}
+
+/* Makes a vCPU on another CPU leave guest mode or HLT; called under device locks. */
+static void vm_kick(void *ctx, unsigned vcpu_id)
+{
+	struct vm *vm = ctx;
+	if (vcpu_id >= vm->nvcpus)
+		return;
+	struct percpu *target = vm->vcpus[vcpu_id].cpu;
+	if (target && target != percpu_this())
+		lapic_send_ipi(target->apic_id, LAPIC_VECTOR_KICK);
+}
+
+static void vm_debug_exit(void *ctx, uint32_t value)
+{
+	struct vm *vm = ctx;
+	unsigned status = value & 0xff;
+	/* nestor's own statuses must stay nestor's: a guest cannot claim a nestor crash. */
+	if (status >= RUN_STATUS_VM_STOPPED && status <= RUN_STATUS_CRASH) {
+		vm_request_stop(vm, RUN_STATUS_FAIL, "guest wrote %#x to the debug-exit port, which "
+			       "collides with nestor's reserved statuses; reported as fail", value);
+		return;
+	}
+	vm_request_stop(vm, status, "guest wrote %#x to the debug-exit port", value);
+}
+
+static void vm_power_off(void *ctx)
+{
+	vm_request_stop(ctx, RUN_STATUS_PASS, "guest powered off (ACPI S5)");
+}
+
+static void vm_reset(void *ctx, const char *source)
+{
+	vm_request_stop(ctx, RUN_STATUS_VM_STOPPED, "guest asked for a reset (%s); nestor does "
+			"not reboot guests", source);
+}
+
+static void vm_timer_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();	/* its only job is to make the CPU leave the guest or HLT */
+}
+
+static bool vm_create_interrupts(struct vm *vm)
+{
+	struct apic_vm_config cfg = {
+		.nr_vcpus = vm->nvcpus,
+		.ioapic_eoi_register = true,
+		.apicv = false,
+		.x2apic = true,
+		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?
+				      cpuid(0x80000008, 0).eax & 0xff : 36,
+		.tsc = { .tsc_hz = tsc_hz(), .tsc_at_zero = rdtsc() },
+		.kick = vm_kick,
+		.ctx = vm,
+	};
+	if (!apic_vm_init(&vm->apic, &cfg))
+		return false;
+	/* The vPIC's ports: master, slave, and the ELCR pair. */
+	return io_bus_register(&vm->io, 0x20, 2, "pic-master", &vpic_io_ops, &vm->apic.pic) &&
+	       io_bus_register(&vm->io, 0xa0, 2, "pic-slave", &vpic_io_ops, &vm->apic.pic) &&
+	       io_bus_register(&vm->io, 0x4d0, 2, "pic-elcr", &vpic_io_ops, &vm->apic.pic) &&
+	       mmio_bus_register(&vm->mmio, IOAPIC_BASE, IOAPIC_WINDOW, "ioapic",
+				 &vioapic_mmio_ops, &vm->apic.ioapic);
+}
+
+static bool vm_create_devices(struct vm *vm)
+{
+	struct platform_config cfg = {
+		.ram_below_4g = vm->mem.size,
+		.nb_cpus = (uint16_t)vm->nvcpus,
+		.max_cpus = (uint16_t)vm->nvcpus,
+		.wall_clock_seconds = 1767225600,	/* 2026-01-01: reproducible guest dates */
+		.now_ns = 0,
+		.pc_testdev = true,
+	};
+	struct platform_callbacks cb = {
+		.ctx = vm,
+		.irq = { vm_irq_set_level, vm },
+		.debug_exit = vm_debug_exit,
+		.power_off = vm_power_off,
+		.reset = vm_reset,
+	};
+	return platform_register_devices(&vm->devices, &vm->io, &cfg, &cb);
+}
+
+bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops *ops,
+	       unsigned ncpus)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->mem.hva = (uint8_t *)bi->guest_ram;
+	vm->mem.size = (uint64_t)bi->options.mem_mb << 20;
+	vm->nvcpus = ncpus < VM_MAX_VCPUS ? ncpus : VM_MAX_VCPUS;
+	vm->start_ns = tsc_now_ns();
+	io_bus_init(&vm->io);
+	mmio_bus_init(&vm->mmio);
+	if (!vm->mem.hva) {
+		log_error("vm: no guest RAM was allocated");
+		return false;
+	}
+	if (!vm_create_interrupts(vm) || !vm_create_devices(vm))
+		return false;
+
+	struct guest_entry entry;
+	if (!payload_load(vm, bi, &entry))
+		return false;
+	if (!ops->vm_init(vm))
+		return false;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		v->vm = vm;
+		v->id = i;
+		vcpu_msrs_reset(v);
+		if (!ops->vcpu_init(v, i == 0 ? &entry : 0))
+			return false;
+	}
+	trap_set_irq_handler(LAPIC_VECTOR_TIMER, vm_timer_interrupt);
+	log_info("vm: %u vCPU%s, %llu MiB of RAM, backend %s", vm->nvcpus,
+		 vm->nvcpus == 1 ? "" : "s", (unsigned long long)(vm->mem.size >> 20), ops->name);
+	return true;
+}
+
+static const struct virt_ops *run_ops;
+
+/* Runs on each vCPU's own physical CPU. */
+static void vm_vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct percpu *cpu = percpu_this();
+	v->cpu = cpu;
+	cpu->vcpu = v;
+	if (!run_ops->cpu_enable(cpu))
+		vm_request_stop(v->vm, RUN_STATUS_VM_STOPPED, "cpu %u cannot enable %s", cpu->index,
+				run_ops->name);
+	else
+		run_ops->vcpu_run(v);
+	lapic_timer_arm_ns(0);
+	__atomic_store_n(&vcpu_done[v->id], true, __ATOMIC_RELEASE);
+}
+
+void vm_run(struct vm *vm, const struct virt_ops *ops)
+{
+	run_ops = ops;
+	for (unsigned i = 1; i < vm->nvcpus; i++)
+		smp_run_on(percpu_all[i], vm_vcpu_thread, &vm->vcpus[i]);
+	vm_vcpu_thread(&vm->vcpus[0]);
+
+	/* vCPU 0 is done: make sure every other vCPU noticed the stop before reporting. */
+	uint64_t deadline = tsc_now_ns() + VCPU_STOP_WAIT_NS;
+	for (unsigned i = 1; i < vm->nvcpus; i++) {
+		while (!__atomic_load_n(&vcpu_done[i], __ATOMIC_ACQUIRE)) {
+			if (tsc_now_ns() > deadline) {
+				log_warn("vm: vcpu%u did not stop within 2 s", i);
+				break;
+			}
+			vm_kick(vm, i);
+			tsc_delay_ns(1000000);
+		}
+	}
+	spin_lock(&vm->device_lock);
+	platform_flush_console(&vm->devices);
+	spin_unlock(&vm->device_lock);
+	vm_log_report(vm);
+	apic_vm_report(&vm->apic, "report");
+	platform_log_stats(&vm->devices);
+	run_end(vm->stop_status);
+}
