@@ -4,3 +4,30 @@ DECODE_PURE := arch/x86/decode/cursor.c arch/x86/decode/prefixes.c arch/x86/deco
   arch/x86/decode/refine_onebyte.c arch/x86/decode/map_x87.c arch/x86/decode/map_0f.c \
   arch/x86/decode/refine_0f.c arch/x86/decode/map_three_byte.c arch/x86/decode/map_vex.c
 NESTOR_C += $(DECODE_PURE)
+
+# Differential testing against Capstone (host only).
+DECODE_DIFF_SRCS := tests/unit/decode/diff.c tests/unit/decode/diff_nestor.c \
+  tests/unit/decode/corpus.c tests/unit/decode/allowlist.c
+
+UNIT_TESTS += test_decode_capstone
+UNIT_SRCS_test_decode_capstone := $(DECODE_PURE) $(DECODE_DIFF_SRCS)
+UNIT_LIBS_test_decode_capstone := -lcapstone
+
+# `make decode-diff`: the large corpus. Zydis (libzydis-dev) joins as a second referee
+# when its header is installed. Extra ELF files: DECODE_DIFF_FILES="a.out lib.so".
+DECODE_DIFF_RANDOM ?= 3000000
+DECODE_DIFF_TOOLS  ?= qemu-system-x86_64 bochs-bin gcc nasm ld.lld
+DECODE_DIFF_FILES  ?= $(shell for t in $(DECODE_DIFF_TOOLS); do command -v $$t; done) \
+  $(shell $(HOSTCC) -m32 -print-file-name=libc.so.6 2>/dev/null | grep /)
+DECODE_DIFF_ZYDIS  := $(shell echo '\#include <Zydis/Zydis.h>' | $(HOSTCC) -E -x c - >/dev/null 2>&1 && echo yes)
+
+$(BUILD)/decode/decode_diff: tests/unit/decode/decode_diff.c $(DECODE_DIFF_SRCS) $(DECODE_PURE) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -O2 $(if $(DECODE_DIFF_ZYDIS),-DDIFF_WITH_ZYDIS) -o $@ \
+	  tests/unit/decode/decode_diff.c $(DECODE_DIFF_SRCS) $(DECODE_PURE) \
+	  -lcapstone $(if $(DECODE_DIFF_ZYDIS),-lZydis)
+
+.PHONY: decode-diff
+decode-diff: $(BUILD)/decode/decode_diff
+	$< $(if $(DECODE_DIFF_ZYDIS),--zydis) --random=$(DECODE_DIFF_RANDOM) $(DECODE_DIFF_FILES)
+	$< --amd $(if $(DECODE_DIFF_ZYDIS),--zydis) --random=$(DECODE_DIFF_RANDOM) $(DECODE_DIFF_FILES)

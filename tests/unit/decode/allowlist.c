@@ -110,7 +110,7 @@ const struct diff_allow diff_allowlist[] = {
 	{ "ret-imm16-rexw", DIFF_M64, DIFF_INTEL | DIFF_AMD, ret_imm16_with_rex_w,
 	  "with REX.W and 66h or 67h Capstone reads RET C2's immediate as 4 bytes; it is "
 	  "always imm16 (SDM Vol. 2B, RET)",
-	  "66 48 c2 11 22", DIFF_MODE_64, 5 },
+	  "66 48 c2 11 22 33 44", DIFF_MODE_64, 5 },
 	{ "66-before-rep", DIFF_M16 | DIFF_M32 | DIFF_M64, DIFF_INTEL | DIFF_AMD,
 	  opsize_66_before_rep_ignored,
 	  "when 66h comes before F2/F3, Capstone ignores it for PUSH Iz (68) and near "
@@ -132,7 +132,7 @@ const struct diff_allow diff_allowlist[] = {
 	  "exact bytes: EVEX.W1 VMULSS (defined only as W0, so #UD) with EVEX.V' clear outside "
 	  "64-bit mode; Capstone reports embedded rounding that EVEX.b (clear) does not ask "
 	  "for and reads a byte more",
-	  "2e 62 c1 be 26 59 cc", DIFF_MODE_32, 7 },
+	  "2e 62 c1 be 26 59 cc 0c", DIFF_MODE_32, 7 },
 	{ "evex-67-sib", DIFF_M64, DIFF_INTEL | DIFF_AMD, evex_67_x_and_b,
 	  "with 67h, EVEX.X and EVEX.B both set, Capstone decodes the SIB addressing wrongly "
 	  "and misses bytes (SDM Vol. 2A, 2.7.5: the SIB is read as for any 32-bit address)",

@@ -210,3 +210,24 @@ void corpus_mutate(struct corpus_rng *rng, const uint8_t *insn, size_t len, uint
 	}
 	memcpy(out, tmp, 15);
 }
+
+void corpus_diff_mutations(struct diff_ctx *ctx, enum diff_mode mode, const uint8_t *code,
+			   size_t size, struct corpus_rng *rng, unsigned stride)
+{
+	size_t pos = 0;
+	unsigned count = 0;
+
+	while (pos < size) {
+		size_t len = diff_capstone_length(ctx, mode, code + pos, size - pos);
+		uint8_t mutated[15];
+		size_t step;
+
+		if (len == 0)
+			len = 1;
+		if (++count % stride == 0) {
+			corpus_mutate(rng, code + pos, len < size - pos ? len : size - pos, mutated);
+			diff_one(ctx, mode, mutated, sizeof(mutated), &step);
+		}
+		pos += len;
+	}
+}

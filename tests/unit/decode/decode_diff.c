@@ -8,6 +8,8 @@
 
 struct run {
 	struct diff_ctx *ctx;
+	struct diff_ctx *mutations;
+	struct corpus_rng rng;
 	bool all_modes; /* also decode 64-bit code as 32- and 16-bit code */
 	uint64_t regions, bytes;
 };
@@ -23,6 +25,7 @@ static void on_region(void *arg, const char *name, const uint8_t *code, size_t s
 	diff_region(r->ctx, elf_mode, code, size);
 	if (r->all_modes && elf_mode == DIFF_MODE_64)
 		diff_region(r->ctx, DIFF_MODE_32, code, size);
+	corpus_diff_mutations(r->mutations, elf_mode, code, size, &r->rng, 1);
 }
 
 static void random_corpus(struct diff_ctx *ctx, enum diff_mode mode, uint64_t count, uint64_t seed)
@@ -83,8 +86,8 @@ int main(int argc, char **argv)
 	}
 
 	struct diff_ctx *ctx = diff_open(flags, zydis, stdout, 200);
-	struct run r = { ctx, true, 0, 0 };
-	if (!ctx) {
+	struct run r = { ctx, diff_open(flags, zydis, stdout, 200), { 0x6d757461 }, true, 0, 0 };
+	if (!ctx || !r.mutations) {
 		fprintf(stderr, "decode_diff: cannot open Capstone\n");
 		return 2;
 	}
@@ -95,7 +98,10 @@ int main(int argc, char **argv)
 	printf("decode_diff: %llu code regions, %llu bytes of code\n",
 	       (unsigned long long)r.regions, (unsigned long long)r.bytes);
 	diff_print_stats(stdout, "code", diff_stats(ctx));
+	diff_print_stats(stdout, "mutated code", diff_stats(r.mutations));
 	failed |= diff_stats(ctx)->mismatch != 0 || diff_stats(ctx)->zydis_mismatch != 0;
+	failed |= diff_stats(r.mutations)->mismatch != 0 || diff_stats(r.mutations)->zydis_mismatch != 0;
+	diff_close(r.mutations);
 
 	static const enum diff_mode modes[] = { DIFF_MODE_64, DIFF_MODE_32, DIFF_MODE_16 };
 	for (int m = 0; m < 3; m++) {

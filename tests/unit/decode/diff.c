@@ -22,6 +22,7 @@ struct diff_ctx {
 	unsigned report_limit;
 	unsigned reported;
 	unsigned zydis_rejects_shown;
+	unsigned ud_shown; /* #UD verdicts other than UD2 shown */
 	struct diff_stats stats;
 };
 
@@ -162,7 +163,7 @@ enum diff_verdict diff_one(struct diff_ctx *ctx, enum diff_mode mode, const uint
 	zydis_compare(ctx, zlen, ni.ok, ni.len, &zmis);
 	if (zmis)
 		report(ctx, "ZYDIS-MISMATCH", mode, bytes, n, cs_ok ? ci : NULL, &ni, zlen);
-	else if (zlen && ni.len != (unsigned)zlen && ctx->zydis_rejects_shown < 100000) {
+	else if (zlen && ni.len != (unsigned)zlen && ctx->zydis_rejects_shown < 10) {
 		ctx->zydis_rejects_shown++;
 		report(ctx, "nestor-rejects-zydis-decodes", mode, bytes, n, cs_ok ? ci : NULL, &ni,
 		       zlen);
@@ -183,6 +184,10 @@ enum diff_verdict diff_one(struct diff_ctx *ctx, enum diff_mode mode, const uint
 			return DIFF_AGREE;
 		}
 		ctx->stats.agree_ud++;
+		if (ctx->ud_shown < 5 && (ci->size != 2 || ci->bytes[0] != 0x0f || ci->bytes[1] != 0x0b)) {
+			ctx->ud_shown++;
+			report(ctx, "nestor-ud", mode, bytes, n, ci, &ni, zlen);
+		}
 		return DIFF_AGREE_UD;
 	}
 	const struct diff_allow *allow = diff_allow_find(mode, ctx->flags, ci->bytes, ci->size);
@@ -196,6 +201,19 @@ enum diff_verdict diff_one(struct diff_ctx *ctx, enum diff_mode mode, const uint
 	ctx->stats.mismatch++;
 	report(ctx, "MISMATCH", mode, bytes, n, ci, &ni, zlen);
 	return DIFF_MISMATCH;
+}
+
+size_t diff_capstone_length(struct diff_ctx *ctx, enum diff_mode mode, const uint8_t *bytes,
+			    size_t n)
+{
+	int mi = mode_index(mode);
+	const uint8_t *code = bytes;
+	size_t size = n < 15 ? n : 15;
+	uint64_t address = 0x1000;
+
+	if (!cs_disasm_iter(ctx->cs[mi], &code, &size, &address, ctx->cs_insn[mi]))
+		return 0;
+	return ctx->cs_insn[mi]->size;
 }
 
 void diff_region(struct diff_ctx *ctx, enum diff_mode mode, const uint8_t *code, size_t size)

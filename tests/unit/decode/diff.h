@@ -66,6 +66,10 @@ struct diff_stats *diff_stats(struct diff_ctx *ctx);
 enum diff_verdict diff_one(struct diff_ctx *ctx, enum diff_mode mode, const uint8_t *bytes,
 			   size_t n, size_t *advance);
 
+/* Capstone's length for the first instruction of bytes[0, n), 0 if it rejects them. */
+size_t diff_capstone_length(struct diff_ctx *ctx, enum diff_mode mode, const uint8_t *bytes,
+			    size_t n);
+
 /* Decodes a code region sequentially and compares every instruction. */
 void diff_region(struct diff_ctx *ctx, enum diff_mode mode, const uint8_t *code, size_t size);
 
