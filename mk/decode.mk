@@ -5,6 +5,9 @@ DECODE_PURE := arch/x86/decode/cursor.c arch/x86/decode/prefixes.c arch/x86/deco
   arch/x86/decode/refine_0f.c arch/x86/decode/map_three_byte.c arch/x86/decode/map_vex.c
 NESTOR_C += $(DECODE_PURE)
 
+UNIT_TESTS += test_decode
+UNIT_SRCS_test_decode := $(DECODE_PURE)
+
 # Differential testing against Capstone (host only).
 DECODE_DIFF_SRCS := tests/unit/decode/diff.c tests/unit/decode/diff_nestor.c \
   tests/unit/decode/corpus.c tests/unit/decode/allowlist.c
