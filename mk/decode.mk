@@ -3,10 +3,15 @@ DECODE_PURE := arch/x86/decode/cursor.c arch/x86/decode/prefixes.c arch/x86/deco
   arch/x86/decode/vex.c arch/x86/decode/decode.c arch/x86/decode/map_onebyte.c \
   arch/x86/decode/refine_onebyte.c arch/x86/decode/map_x87.c arch/x86/decode/map_0f.c \
   arch/x86/decode/refine_0f.c arch/x86/decode/map_three_byte.c arch/x86/decode/map_vex.c
-NESTOR_C += $(DECODE_PURE)
+WALK_PURE := arch/x86/guest_walk.c arch/x86/guest_walk_32bit.c arch/x86/guest_walk_rights.c \
+  arch/x86/guest_walk_fetch.c
+NESTOR_C += $(DECODE_PURE) $(WALK_PURE)
 
 UNIT_TESTS += test_decode
 UNIT_SRCS_test_decode := $(DECODE_PURE)
+
+UNIT_TESTS += test_guest_walk
+UNIT_SRCS_test_guest_walk := $(WALK_PURE) $(DECODE_PURE) core/guest_mem.c
 
 # Differential testing against Capstone (host only).
 DECODE_DIFF_SRCS := tests/unit/decode/diff.c tests/unit/decode/diff_nestor.c \
