@@ -3,12 +3,22 @@ DECODE_PURE := arch/x86/decode/cursor.c arch/x86/decode/prefixes.c arch/x86/deco
   arch/x86/decode/vex.c arch/x86/decode/decode.c arch/x86/decode/map_onebyte.c \
   arch/x86/decode/refine_onebyte.c arch/x86/decode/map_x87.c arch/x86/decode/map_0f.c \
   arch/x86/decode/refine_0f.c arch/x86/decode/map_three_byte.c arch/x86/decode/map_vex.c
+EMUL_PURE := arch/x86/decode/mmio_emul.c arch/x86/decode/emul_regs.c arch/x86/decode/emul_addr.c \
+  arch/x86/decode/emul_flags.c arch/x86/decode/emul_alu.c arch/x86/decode/emul_move.c \
+  arch/x86/decode/emul_bits.c arch/x86/decode/emul_string.c arch/x86/decode/fetch_decode.c
 WALK_PURE := arch/x86/guest_walk.c arch/x86/guest_walk_32bit.c arch/x86/guest_walk_rights.c \
   arch/x86/guest_walk_fetch.c
-NESTOR_C += $(DECODE_PURE) $(WALK_PURE)
+NESTOR_C += $(DECODE_PURE) $(WALK_PURE) $(EMUL_PURE)
 
 UNIT_TESTS += test_decode
 UNIT_SRCS_test_decode := $(DECODE_PURE)
+
+UNIT_TESTS += test_mmio_emul
+UNIT_SRCS_test_mmio_emul := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c
+
+# Flags compared with the host CPU executing the same opcodes (x86-64 hosts only).
+UNIT_TESTS += test_mmio_emul_flags
+UNIT_SRCS_test_mmio_emul_flags := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c
 
 UNIT_TESTS += test_guest_walk
 UNIT_SRCS_test_guest_walk := $(WALK_PURE) $(DECODE_PURE) core/guest_mem.c
