@@ -97,8 +97,6 @@ static bool form_allowed(const struct decoder *d, const struct opcode_shape *sha
 		return false;
 	if ((flags & OPF_INV64) && insn->mode == X86_MODE_64)
 		return false;
-	if ((flags & OPF_ONLY64) && insn->mode != X86_MODE_64)
-		return false;
 	if (insn->has_modrm && (flags & OPF_MEM) && insn->mod == 3)
 		return false;
 	if (insn->has_modrm && (flags & OPF_REG_ONLY) && insn->mod != 3)

@@ -45,13 +45,12 @@ enum {
 	OPF_MODRM = 1u << 0,
 	OPF_UNDEF = 1u << 1,    /* no instruction has this opcode */
 	OPF_INV64 = 1u << 2,    /* invalid in 64-bit mode */
-	OPF_ONLY64 = 1u << 3,   /* valid only in 64-bit mode */
-	OPF_GROUP = 1u << 4,    /* ModRM or a prefix refines it: see opcode_refine_* */
-	OPF_MEM = 1u << 5,      /* register form (mod = 3) is #UD */
-	OPF_LOCK = 1u << 6,     /* LOCK allowed (with a memory destination) */
-	OPF_NO_EA = 1u << 7,    /* MOV CR/DR: mod is ignored, no SIB or displacement */
-	OPF_UD = 1u << 8,       /* shape known, raises #UD (UD0/UD1/UD2, reserved group forms) */
-	OPF_REG_ONLY = 1u << 9, /* memory form (mod != 3) is #UD */
+	OPF_GROUP = 1u << 3,    /* ModRM or a prefix refines it: see opcode_refine_* */
+	OPF_MEM = 1u << 4,      /* register form (mod = 3) is #UD */
+	OPF_LOCK = 1u << 5,     /* LOCK allowed (with a memory destination) */
+	OPF_NO_EA = 1u << 6,    /* MOV CR/DR: mod is ignored, no SIB or displacement */
+	OPF_UD = 1u << 7,       /* shape known, raises #UD (UD0/UD1/UD2, reserved group forms) */
+	OPF_REG_ONLY = 1u << 8, /* memory form (mod != 3) is #UD */
 };
 
 struct opcode_shape {

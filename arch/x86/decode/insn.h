@@ -165,9 +165,4 @@ static inline int64_t x86_insn_imm_sext(const struct x86_insn *insn)
 	}
 }
 
-static inline bool x86_insn_has_mem_operand(const struct x86_insn *insn)
-{
-	return insn->has_modrm && insn->mod != 3;
-}
-
 #endif

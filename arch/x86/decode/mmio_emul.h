@@ -60,7 +60,8 @@ struct x86_emul_outcome {
 };
 
 /*
- * Emulates insn, whose memory operand caused a nested-page fault at fault_gpa. On
+ * Emulates insn (as decoded with X86_DECODE_OK), whose memory operand caused a
+ * nested-page fault (SVM) or EPT violation (VMX) at fault_gpa. On
  * X86_EMUL_OK the architectural effects (MMIO accesses, registers, RFLAGS, RIP) are
  * done; on any other status nothing of the guest state is changed except completed
  * iterations of a REP string instruction, as the CPU itself would leave them.
