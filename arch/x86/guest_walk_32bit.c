@@ -20,22 +20,35 @@ static uint32_t pde_4m_reserved(const struct guest_paging *pg)
 	return rsvd;
 }
 
+/* Reads a 4-byte entry and folds it into the walk; false with the status in *st. */
+static bool read_entry(const struct guest_mem *mem, const struct guest_paging *pg, unsigned access,
+		       uint64_t gpa, uint32_t *entry, struct guest_walk_entries *used,
+		       struct guest_walk_result *res, enum guest_walk_status *st)
+{
+	if (!guest_mem_read(mem, gpa, entry, 4)) {
+		res->table_gpa = gpa;
+		*st = GUEST_WALK_BAD_TABLE;
+		return false;
+	}
+	if (!(*entry & PDE_P)) {
+		*st = guest_walk_fault(pg, access, 0, res);
+		return false;
+	}
+	guest_walk_note(used, gpa, 4, *entry, false, true);
+	return true;
+}
+
 enum guest_walk_status guest_walk_32bit(const struct guest_mem *mem, const struct guest_paging *pg,
 					uint64_t linear, unsigned access,
 					struct guest_walk_result *res)
 {
 	struct guest_walk_entries used = GUEST_WALK_ENTRIES_INIT;
 	uint64_t pde_gpa = (pg->cr3 & 0xfffff000ull) + ((linear >> 22) & 0x3ff) * 4;
-	uint64_t pte_gpa;
+	enum guest_walk_status st;
 	uint32_t pde, pte;
 
-	if (!guest_mem_read(mem, pde_gpa, &pde, 4)) {
-		res->table_gpa = pde_gpa;
-		return GUEST_WALK_BAD_TABLE;
-	}
-	if (!(pde & PDE_P))
-		return guest_walk_fault(pg, access, 0, res);
-	guest_walk_note(&used, pde_gpa, 4, pde, false, true);
+	if (!read_entry(mem, pg, access, pde_gpa, &pde, &used, res, &st))
+		return st;
 	if ((pde & PDE_PS) && (pg->cr4 & X86_CR4_PSE)) {
 		if (pde & pde_4m_reserved(pg))
 			return guest_walk_fault(pg, access, X86_PF_PRESENT | X86_PF_RSVD, res);
@@ -44,14 +57,9 @@ enum guest_walk_status guest_walk_32bit(const struct guest_mem *mem, const struc
 			   (linear & 0x3fffff);
 		return guest_walk_finish(mem, pg, access, &used, res);
 	}
-	pte_gpa = (pde & 0xfffff000u) + ((linear >> 12) & 0x3ff) * 4;
-	if (!guest_mem_read(mem, pte_gpa, &pte, 4)) {
-		res->table_gpa = pte_gpa;
-		return GUEST_WALK_BAD_TABLE;
-	}
-	if (!(pte & PDE_P))
-		return guest_walk_fault(pg, access, 0, res);
-	guest_walk_note(&used, pte_gpa, 4, pte, false, true);
+	if (!read_entry(mem, pg, access, (pde & 0xfffff000u) + ((linear >> 12) & 0x3ff) * 4, &pte,
+			&used, res, &st))
+		return st;
 	res->page_size = 4096;
 	res->gpa = (pte & 0xfffff000u) | (linear & 0xfff);
 	return guest_walk_finish(mem, pg, access, &used, res);

@@ -64,18 +64,9 @@ static void test_loaded_code_and_mutations(void **state)
 static void random_run(unsigned flags, enum diff_mode mode, uint64_t seed, const char *title)
 {
 	struct diff_ctx *ctx = diff_open(flags, false, stdout, 20);
-	struct corpus_rng rng = { seed };
-	uint8_t buf[15];
-	size_t step;
 
 	assert_non_null(ctx);
-	for (unsigned i = 0; i < RANDOM_PER_MODE; i++) {
-		if (i % 2)
-			corpus_random_bytes(&rng, buf);
-		else
-			corpus_structured_bytes(&rng, mode, buf);
-		diff_one(ctx, mode, buf, sizeof(buf), &step);
-	}
+	corpus_diff_random(ctx, mode, RANDOM_PER_MODE, seed);
 	/* Random strings hold many undefined forms: only ask for a solid number compared. */
 	diff_print_stats(stdout, title, diff_stats(ctx));
 	assert_int_equal(diff_stats(ctx)->mismatch, 0);

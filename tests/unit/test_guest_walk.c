@@ -9,6 +9,7 @@
 
 #include "arch/x86/decode/insn.h"
 #include "arch/x86/guest_walk.h"
+#include "tests/unit/decode/guest_ram.h"
 
 #define RAM_SIZE (8u << 20)
 #define P 0x1ull
@@ -19,21 +20,11 @@
 #define PS 0x80ull
 #define XD (1ull << 63)
 
-static struct guest_mem ram;
 
 static int setup(void **state)
 {
 	(void)state;
-	ram.size = RAM_SIZE;
-	ram.hva = calloc(1, RAM_SIZE);
-	return ram.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(ram.hva);
-	return 0;
+	return guest_ram_setup(RAM_SIZE);
 }
 
 static void put64(uint64_t gpa, uint64_t v)
@@ -446,5 +437,5 @@ int main(void)
 		cmocka_unit_test(test_fetch_across_pages),
 		cmocka_unit_test(test_fetch_wraps_and_not_ram),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, guest_ram_teardown);
 }

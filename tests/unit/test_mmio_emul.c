@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "arch/x86/decode/mmio_emul.h"
+#include "tests/unit/decode/guest_ram.h"
 
 #define MMIO_BASE 0xfee00000ull /* an xAPIC page */
 #define RAM_SIZE (4u << 20)
@@ -48,23 +49,13 @@ static void fake_write(void *ctx, uint64_t gpa, unsigned size, uint64_t value)
 static struct fake_mmio dev;
 static struct x86_mmio_ops ops = { fake_read, fake_write, &dev };
 static struct x86_gprs gprs;
-static struct guest_mem ram;
 static struct x86_emul_cpu cpu;
 static struct x86_emul_outcome out;
 
 static int setup(void **state)
 {
 	(void)state;
-	ram.size = RAM_SIZE;
-	ram.hva = calloc(1, RAM_SIZE);
-	return ram.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(ram.hva);
-	return 0;
+	return guest_ram_setup(RAM_SIZE);
 }
 
 /* Fresh 64-bit vCPU, paging off (identity), device zeroed. */
@@ -515,5 +506,5 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_at_rip),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, guest_ram_teardown);
 }

@@ -231,3 +231,18 @@ void corpus_diff_mutations(struct diff_ctx *ctx, enum diff_mode mode, const uint
 		pos += len;
 	}
 }
+
+void corpus_diff_random(struct diff_ctx *ctx, enum diff_mode mode, uint64_t count, uint64_t seed)
+{
+	struct corpus_rng rng = { seed };
+	uint8_t buf[15];
+	size_t step;
+
+	for (uint64_t i = 0; i < count; i++) {
+		if (i % 2)
+			corpus_random_bytes(&rng, buf);
+		else
+			corpus_structured_bytes(&rng, mode, buf);
+		diff_one(ctx, mode, buf, sizeof(buf), &step);
+	}
+}

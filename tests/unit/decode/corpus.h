@@ -29,6 +29,9 @@ void corpus_structured_bytes(struct corpus_rng *rng, enum diff_mode mode, uint8_
 /* A copy of a real instruction with one mutation (byte flip, prefix inserted, byte dropped). */
 void corpus_mutate(struct corpus_rng *rng, const uint8_t *insn, size_t len, uint8_t out[15]);
 
+/* Compares count strings from seed, alternately uniform and structured. */
+void corpus_diff_random(struct diff_ctx *ctx, enum diff_mode mode, uint64_t count, uint64_t seed);
+
 /*
  * Steps through a code region instruction by instruction (by Capstone's lengths) and
  * compares one mutation of every stride-th instruction.

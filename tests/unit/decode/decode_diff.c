@@ -28,21 +28,6 @@ static void on_region(void *arg, const char *name, const uint8_t *code, size_t s
 	corpus_diff_mutations(r->mutations, elf_mode, code, size, &r->rng, 1);
 }
 
-static void random_corpus(struct diff_ctx *ctx, enum diff_mode mode, uint64_t count, uint64_t seed)
-{
-	struct corpus_rng rng = { seed };
-	uint8_t buf[15];
-	size_t step;
-
-	for (uint64_t i = 0; i < count; i++) {
-		if (i % 2)
-			corpus_random_bytes(&rng, buf);
-		else
-			corpus_structured_bytes(&rng, mode, buf);
-		diff_one(ctx, mode, buf, sizeof(buf), &step);
-	}
-}
-
 /* --probe MODE "hex bytes": one instruction through every decoder, reported in full. */
 static int probe(unsigned flags, bool zydis, int bits, const char *hex)
 {
@@ -107,7 +92,7 @@ int main(int argc, char **argv)
 	for (int m = 0; m < 3; m++) {
 		struct diff_ctx *rc = diff_open(flags, zydis, stdout, 200);
 		char title[32];
-		random_corpus(rc, modes[m], random_count, 0x6e6573746f72ull + (uint64_t)m);
+		corpus_diff_random(rc, modes[m], random_count, 0x6e6573746f72ull + (uint64_t)m);
 		snprintf(title, sizeof(title), "random %d-bit", modes[m] * 8);
 		diff_print_stats(stdout, title, diff_stats(rc));
 		failed |= diff_stats(rc)->mismatch != 0 || diff_stats(rc)->zydis_mismatch != 0;
