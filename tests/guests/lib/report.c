@@ -82,6 +82,38 @@ unsigned report_failures(void)
 	return n_fail;
 }
 
+void multi_begin(struct multi_check *m, const char *name)
+{
+	m->name = name;
+	m->cases = m->failed = 0;
+	m->first[0] = 0;
+}
+
+bool multi_case(struct multi_check *m, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->cases++;
+	if (ok)
+		return true;
+	if (!m->failed++) {
+		va_start(ap, fmt);
+		fmt_vsnprintf(m->first, sizeof(m->first), fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+bool multi_end(struct multi_check *m)
+{
+	if (!m->failed) {
+		report_pass(m->name);
+		return true;
+	}
+	report_fail(m->name, "%u of %u cases failed, first: %s", m->failed, m->cases, m->first);
+	return false;
+}
+
 void report_finish(void)
 {
 	unsigned status = n_fail ? GUEST_EXIT_FAIL : GUEST_EXIT_PASS;

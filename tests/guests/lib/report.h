@@ -26,6 +26,19 @@ void report_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 unsigned report_failures(void);
 
+/* A check made of many cases: one PASS line, or one FAIL naming the first bad case. */
+struct multi_check {
+	const char *name;
+	unsigned cases, failed;
+	char first[160];
+};
+
+void multi_begin(struct multi_check *m, const char *name);
+/* Records one case; the reason is formatted only for the first failure. Returns ok. */
+bool multi_case(struct multi_check *m, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool multi_end(struct multi_check *m);
+
 /* Prints "SUMMARY pass=P fail=F skip=S" and "EXIT 0xNN", then writes the debug-exit port. */
 __attribute__((noreturn)) void report_finish(void);
 /* A failure that ends the guest at once (unexpected exception, broken platform). */

@@ -19,6 +19,8 @@
 	".popsection\n\t"
 
 uint64_t ex_table_lookup(uint64_t rip);
+/* "#GP", "#UD", ... for a vector an accessor returned; "no exception" for -1. */
+const char *fault_name(int vector);
 
 #define VEC_GP 13
 #define VEC_PF 14
