@@ -1,10 +1,12 @@
 /* idt: the IDT, the dispatcher isr.S calls, and the delivery record tests assert on. */
 #include "idt.h"
 
+#include "delay.h"
 #include "layout.h"
 #include "percpu.h"
 #include "report.h"
 #include "safe.h"
+#include "x86.h"
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -111,4 +113,17 @@ void isr_dispatch(struct irq_frame *frame)
 	else if (is_exception(vector))
 		report_abort("unexpected exception %u (error %#lx) at rip %#lx on cpu %u",
 			     vector, (unsigned long)frame->error, (unsigned long)frame->rip, cpu->index);
+}
+
+bool irq_wait(unsigned cpu, unsigned vector, unsigned count, uint64_t timeout_us)
+{
+	volatile uint32_t *seen = &percpu[cpu].irq_count[vector & 0xff];
+	uint64_t deadline = timeout_after_us(timeout_us);
+	bool done;
+
+	irq_enable();
+	while (!(done = *seen >= count) && !timeout_expired(deadline))
+		cpu_relax();
+	irq_disable();
+	return done || *seen >= count;
 }

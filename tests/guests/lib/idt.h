@@ -2,6 +2,7 @@
 #ifndef GUEST_IDT_H
 #define GUEST_IDT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The stack as isr.S leaves it for isr_dispatch(). */
@@ -30,5 +31,11 @@ void idt_set_handler(unsigned vector, irq_handler_fn fn);
 void irq_log_reset(void);
 unsigned irq_log_length(void);
 struct irq_event irq_log_at(unsigned i);
+
+/*
+ * Waits until `cpu` has taken `vector` at least `count` times. Interrupts are enabled on
+ * the calling CPU while it waits and disabled when it returns. False on timeout.
+ */
+bool irq_wait(unsigned cpu, unsigned vector, unsigned count, uint64_t timeout_us);
 
 #endif

@@ -63,6 +63,11 @@ void lapic_self_ipi(unsigned vector)
 	lapic_send_ipi(0, ICR_SELF | ICR_ASSERT | ICR_DM_FIXED | (vector & 0xff));
 }
 
+void lapic_eoi_handler(struct irq_frame *frame)
+{
+	lapic_eoi();
+}
+
 bool lapic_vector_bit(unsigned bank, unsigned vector)
 {
 	uint32_t word = lapic_read(bank + (vector / 32) * 0x10);

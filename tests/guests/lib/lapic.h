@@ -72,6 +72,10 @@ uint32_t lapic_id(void);
 void lapic_setup(void);
 void lapic_eoi(void);
 
+struct irq_frame;
+/* An IDT handler (idt_set_handler) that only signals EOI: the delivery is already recorded. */
+void lapic_eoi_handler(struct irq_frame *frame);
+
 /* Sends an IPI: icr_low holds vector, mode and shorthand; dest is an APIC ID or logical mask. */
 void lapic_send_ipi(uint32_t dest, uint32_t icr_low);
 void lapic_self_ipi(unsigned vector);
