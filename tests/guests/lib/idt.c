@@ -127,3 +127,10 @@ bool irq_wait(unsigned cpu, unsigned vector, unsigned count, uint64_t timeout_us
 	irq_disable();
 	return done || *seen >= count;
 }
+
+void irq_settle(void)
+{
+	irq_enable();
+	delay_us(100);
+	irq_disable();
+}

@@ -38,4 +38,11 @@ struct irq_event irq_log_at(unsigned i);
  */
 bool irq_wait(unsigned cpu, unsigned vector, unsigned count, uint64_t timeout_us);
 
+/*
+ * Enables interrupts for about 100 microseconds and disables them again: everything
+ * deliverable has then been delivered, so a test can assert that something was NOT. A
+ * test that asserts delivery at the next instruction boundary uses irq_window().
+ */
+void irq_settle(void);
+
 #endif
