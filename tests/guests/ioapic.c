@@ -164,6 +164,7 @@ static void check_directed_eoi(void)
 			    ver);
 		return;
 	}
+	report_pass("directed-eoi");
 	report_check(ioapic_version() >= 0x20, "directed-eoi-needs-eoi-register",
 		     "Directed EOI offered with an IOAPIC of version %#x (no EOI register)",
 		     ioapic_version());

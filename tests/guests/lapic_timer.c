@@ -70,6 +70,7 @@ static void check_tsc_deadline(void)
 		report_skip("tsc-deadline-supported", "CPUID.1:ECX.TSC-Deadline[24] = 0");
 		return;
 	}
+	report_pass("tsc-deadline-supported");
 	lapic_write(APIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_DEADLINE);
 	report_check((lapic_read(APIC_LVT_TIMER) & (3u << 17)) == LVT_TIMER_TSC_DEADLINE,
 		     "deadline-mode-set", "LVT timer %#x", lapic_read(APIC_LVT_TIMER));

@@ -64,6 +64,8 @@ static void check_registers(uint32_t xapic_version)
 	if (cpuid(0, 0).eax >= 0xb)
 		report_check(id == cpuid(0xb, 0).edx, "id-matches-cpuid-0b",
 			     "x2APIC ID %u, CPUID.0Bh:EDX %u", id, cpuid(0xb, 0).edx);
+	else
+		report_skip("id-matches-cpuid-0b", "CPUID.0:EAX = %#x, no leaf 0Bh", cpuid(0, 0).eax);
 	report_check(lapic_read(APIC_VERSION) == xapic_version, "version-same-as-xapic",
 		     "x2APIC version %#x, xAPIC version %#x", lapic_read(APIC_VERSION), xapic_version);
 
@@ -129,6 +131,7 @@ void guest_main(void)
 		report_skip("x2apic-supported", "CPUID.1:ECX.x2APIC[21] = 0");
 		return;
 	}
+	report_pass("x2apic-supported");
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	uint32_t xapic_version = lapic_read(APIC_VERSION);
 	uint64_t v;
