@@ -2,7 +2,9 @@
 #
 # Each guest is compiled as 64-bit code, linked as elf_x86_64 at 1 MiB, then rewrapped as
 # an ELF32 container (QEMU's multiboot loader refuses ELF64; kvm-unit-tests does the same).
-# Outputs: build/guests/<name>.elf. Run one on bare QEMU with tools' guide in docs/guests.md.
+# Outputs: build/guests/<name>.elf. docs/guests.md shows how to boot one on bare QEMU.
+#   make guests        build every guest
+#   make guests-check  build them and run the bare-QEMU reference tier (pytest)
 
 GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint tpr nmi \
 	wild_access triple_fault seed000
@@ -42,7 +44,10 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.elf64
 .PRECIOUS: $(GUEST_OUT)/%.elf64 $(GUEST_OUT)/obj/%.o
 -include $(GUEST_OUT)/obj/$(GUEST_DIR)/*.d $(GUEST_OUT)/obj/$(GUEST_DIR)/lib/*.d $(GUEST_OUT)/obj/core/*.d
 
-.PHONY: guests
+.PHONY: guests guests-check
 guests: $(GUEST_ELFS)
+
+guests-check: $(GUEST_ELFS) | $(BUILD)/.deps
+	$(PYTHON) -m pytest tests/integration/test_guests_reference.py $(PYTEST_ARGS)
 
 CHECK_PREREQS += $(GUEST_ELFS)
