@@ -17,10 +17,6 @@ static void report_line(const char *kind, const char *check, const char *fmt, va
 {
 	char reason[192];
 
-	if (!fmt) {
-		con_printf("%s %s", kind, check);
-		return;
-	}
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	con_printf("%s %s: %s", kind, check, reason);
 }

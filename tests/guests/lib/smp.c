@@ -12,7 +12,7 @@
 
 extern const char trampoline_start[], trampoline_end[];
 
-#define AP_START_TIMEOUT_US	1000000
+#define AP_START_TIMEOUT_US	5000000
 
 static volatile unsigned cpus_online = 1;
 
