@@ -70,11 +70,17 @@ static void check_pic_mask(void)
 		     "no interrupts after unmasking");
 }
 
-/* LINT0 masked: the PIC keeps its request, nothing is accepted; unmasking resumes. */
+/*
+ * LINT0 masked: the PIC keeps its request, nothing is accepted; unmasking resumes. The
+ * PIC is quiet while LINT0 changes: masking an LVT under a request already on its way is
+ * allowed to end in a spurious interrupt (SDM Vol. 3A, 10.9), which is not under test.
+ */
 static void check_lint0_mask(void)
 {
-	lapic_write(APIC_LVT_LINT0, LVT_MASKED | LVT_DM_EXTINT);
+	pic_set_mask(0xffff);
 	irq_settle();
+	lapic_write(APIC_LVT_LINT0, LVT_MASKED | LVT_DM_EXTINT);
+	pic_set_mask(0xfffe);
 	unsigned before = ticks();
 	bool latched = wait_irq0_latched();
 	irq_settle();
