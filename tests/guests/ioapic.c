@@ -17,6 +17,8 @@ const char guest_name[] = "ioapic";
 #define VEC_PIT		0x61
 #define VEC_LEVEL	0x62
 #define WAIT_US		1000000
+/* Deliveries after which the handler lowers the line itself: a storm ends in a FAIL, not a hang. */
+#define STORM_LIMIT	16
 
 /* What the level handler does, chosen by the test before it raises the line. */
 enum level_mode {
@@ -44,7 +46,8 @@ static void level_handler(struct irq_frame *frame)
 	level.remote_irr_in_handler = remote_irr(LINE_LEVEL);
 	level.tmr_in_handler = lapic_vector_bit(APIC_TMR, VEC_LEVEL);
 	if (level.mode == LEVEL_LOWER_THEN_EOI ||
-	    (level.mode == LEVEL_EOI_KEEP_HIGH_ONCE && level.taken > 1))
+	    (level.mode == LEVEL_EOI_KEEP_HIGH_ONCE && level.taken > 1) ||
+	    level.taken >= STORM_LIMIT)
 		testdev_set_irq_line(LINE_LEVEL, 0);
 	lapic_eoi();
 	level.remote_irr_after_eoi = remote_irr(LINE_LEVEL);
@@ -159,12 +162,16 @@ static void check_directed_eoi(void)
 {
 	uint32_t ver = lapic_read(APIC_VERSION);
 
-	if (!(ver & APIC_VERSION_DIRECTED_EOI)) {
+	if (ver & APIC_VERSION_DIRECTED_EOI) {
+		report_pass("directed-eoi");
+	} else if (bootinfo_param("force-deoi", 0)) {
+		/* Shows the checks catching an APIC that broadcasts EOIs despite SPIV bit 12. */
+		report_info("force-deoi=1: Directed EOI checks on an APIC (version %#x) without it", ver);
+	} else {
 		report_skip("directed-eoi", "LAPIC version %#x: bit 24 clear, Directed EOI not offered",
 			    ver);
 		return;
 	}
-	report_pass("directed-eoi");
 	report_check(ioapic_version() >= 0x20, "directed-eoi-needs-eoi-register",
 		     "Directed EOI offered with an IOAPIC of version %#x (no EOI register)",
 		     ioapic_version());
@@ -188,7 +195,8 @@ static void check_directed_eoi(void)
 	report_check(!remote_irr(LINE_LEVEL), "deoi-ioapic-eoi-clears-remote-irr",
 		     "Remote IRR still set after the IOAPIC EOI register write");
 	irq_settle();
-	report_check(level.taken == 1, "deoi-quiet-after-deassert", "%u deliveries", level.taken);
+	report_check(level.taken == 1, "deoi-quiet-after-deassert", "%u deliveries so far (expected 1)",
+		     level.taken);
 
 	/* Line high again; the IOAPIC EOI with the line still high re-delivers exactly once. */
 	testdev_set_irq_line(LINE_LEVEL, 1);

@@ -5,13 +5,14 @@ launcher reuses them by passing its own ``run_guest`` callable and Profile to ch
 """
 
 import os
+import dataclasses
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from guestlib import (GUESTS, NESTOR, QEMU_KVM, QEMU_KVM_GUESTS, QEMU_TCG, GuestRun, GuestSpec,
-                      check_guest, judge)
+                      check_guest, judge, parse_output)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("BUILD", ROOT / "build"))
@@ -93,6 +94,18 @@ def test_guest_on_qemu_kvm(name, guests_built):
         if run and not run.timed_out and f"[{name}] START" not in run.output:
             pytest.skip(f"QEMU could not run the guest with KVM: {run.output.strip()[-300:]}")
         raise
+
+
+@pytest.mark.timeout(TIMEOUT_S + 30)
+def test_deoi_checks_catch_a_broadcasting_apic(guests_built):
+    """QEMU's TCG APIC ignores SPIV bit 12 and broadcasts every EOI: with force-deoi=1 the
+    Directed EOI checks must see the broadcast and the interrupt storm of the 002 seed,
+    and the guest must still end normally (the handler breaks the storm)."""
+    spec = dataclasses.replace(GUESTS["ioapic"], cmdline="force-deoi=1")
+    run = bare_qemu_launcher()(spec)
+    report = parse_output("ioapic", run.output)
+    assert {"deoi-lapic-eoi-keeps-remote-irr", "deoi-no-storm"} <= set(report.failed), run.output
+    assert report.summary is not None and run.debug_exit == 0x11, run.output
 
 
 # ---- the judge itself, on synthetic output: each expectation can fail ---------------------
