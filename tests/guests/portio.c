@@ -67,11 +67,10 @@ static void check_cmos(void)
 
 	report_info("rtc %02x:%02x:%02x status A %#x B %#x", hour, min, sec, cmos_read(0x0a), b);
 	report_check(cmos_read(0x0d) & 0x80, "rtc-valid", "status D = %#x, VRT clear", cmos_read(0x0d));
-	if (!(b & 0x04))
-		report_check(is_bcd(sec, 0x59) && is_bcd(min, 0x59), "rtc-bcd",
-			     "BCD mode but seconds %#x minutes %#x", sec, min);
-	else
-		report_check(sec < 60 && min < 60, "rtc-binary", "seconds %u minutes %u", sec, min);
+	bool bcd = !(b & 0x04);
+	report_check(bcd ? is_bcd(sec, 0x59) && is_bcd(min, 0x59) : sec < 60 && min < 60,
+		     "rtc-time-format", "%s mode but seconds %#x minutes %#x",
+		     bcd ? "BCD" : "binary", sec, min);
 
 	/* Battery-backed RAM beyond the clock registers keeps what is written. */
 	uint8_t saved = cmos_read(0x38);

@@ -221,7 +221,7 @@ GUESTS: Dict[str, GuestSpec] = {s.name: s for s in (
         "ap-ran", "ap-same-vendor", "ap-initial-apic-id", "ap-distinct-apic-id")),
     GuestSpec("portio", (
         "unused-port-reads-ones", "unused-port-write-ignored", "uart-scratch", "uart-thr-empty",
-        "rtc-valid", "rtc-bcd", "cmos-ram", "pci-address-latch", "pci-host-bridge",
+        "rtc-valid", "rtc-time-format", "cmos-ram", "pci-address-latch", "pci-host-bridge",
         "pci-host-bridge-class", "pci-absent-device", "pit-ch2-counts-down", "fwcfg-signature",
         "fwcfg-cpus", "fwcfg-ram-matches-multiboot", "port80-write-accepted")),
     GuestSpec("msr", (
