@@ -42,7 +42,8 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.elf64
 	$(OBJCOPY) -O elf32-i386 $< $@
 
 .PRECIOUS: $(GUEST_OUT)/%.elf64 $(GUEST_OUT)/obj/%.o
--include $(GUEST_OUT)/obj/$(GUEST_DIR)/*.d $(GUEST_OUT)/obj/$(GUEST_DIR)/lib/*.d $(GUEST_OUT)/obj/core/*.d
+-include $(GUEST_OUT)/obj/$(GUEST_DIR)/*.d $(GUEST_OUT)/obj/$(GUEST_DIR)/lib/*.d \
+	$(GUEST_OUT)/obj/core/*.d
 
 .PHONY: guests guests-check
 guests: $(GUEST_ELFS)
