@@ -4,8 +4,8 @@ The same binaries later run under nestor; guestlib.py holds the expectations, so
 launcher reuses them by passing its own ``run_guest`` callable and Profile to check_guest().
 """
 
-import os
 import dataclasses
+import os
 import subprocess
 from pathlib import Path
 
@@ -20,8 +20,6 @@ if not BUILD.is_absolute():
     BUILD = ROOT / BUILD
 GUEST_DIR = BUILD / "guests"
 TIMEOUT_S = 30
-
-
 KVM_MACHINE = "q35,kernel-irqchip=split"
 KVM_CPU = "qemu64,+x2apic,+tsc-deadline"
 
@@ -77,21 +75,10 @@ def test_guest_on_qemu_kvm(name, guests_built):
     """x2APIC and TSC-deadline on KVM's APIC; skipped where QEMU cannot use KVM."""
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
         pytest.skip("no usable /dev/kvm")
-    launch = bare_qemu_launcher(accel="kvm", machine=KVM_MACHINE, cpu=KVM_CPU)
-    first = {}
-
-    def run_or_skip(spec: GuestSpec) -> GuestRun:
-        run = launch(spec)
-        first["run"] = run
-        return run
-
-    try:
-        check_guest(GUESTS[name], QEMU_KVM, run_or_skip)
-    except AssertionError:
-        run = first.get("run")
-        if run and not run.timed_out and f"[{name}] START" not in run.output:
-            pytest.skip(f"QEMU could not run the guest with KVM: {run.output.strip()[-300:]}")
-        raise
+    run = bare_qemu_launcher(accel="kvm", machine=KVM_MACHINE, cpu=KVM_CPU)(GUESTS[name])
+    if not run.timed_out and f"[{name}] START" not in run.output:
+        pytest.skip(f"QEMU could not run the guest with KVM: {run.output.strip()[-300:]}")
+    check_guest(GUESTS[name], QEMU_KVM, lambda spec: run)
 
 
 @pytest.mark.timeout(TIMEOUT_S + 30)
