@@ -1,0 +1,125 @@
+/* lapic_timer: one-shot, periodic and TSC-deadline modes of the local APIC timer. */
+#include "guest.h"
+
+const char guest_name[] = "lapic_timer";
+
+#define VEC_ONESHOT	0x40
+#define VEC_PERIODIC	0x41
+#define VEC_DEADLINE	0x42
+#define DIVIDE_BY_1	0xb
+#define TIMER_COUNT	1000000u	/* ~1 ms at the usual 1 GHz bus clock of virtual APICs */
+#define WAIT_US		1000000
+
+static unsigned count(unsigned vector)
+{
+	return this_cpu()->irq_count[vector];
+}
+
+static void check_oneshot(void)
+{
+	/* A count of seconds, so the CPU being descheduled cannot make it expire unseen. */
+	lapic_write(APIC_TIMER_DIVIDE, DIVIDE_BY_1);
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED | VEC_ONESHOT);
+	lapic_write(APIC_TIMER_INIT, 0xffffffff);
+	uint32_t first = lapic_read(APIC_TIMER_CURRENT);
+	delay_us(100);
+	uint32_t second = lapic_read(APIC_TIMER_CURRENT);
+	lapic_write(APIC_TIMER_INIT, 0);	/* writing 0 stops the timer (SDM 10.5.4) */
+	report_check(first > 0 && second < first, "oneshot-current-count",
+		     "current count %#x then %#x after arming with 0xffffffff", first, second);
+
+	lapic_write(APIC_LVT_TIMER, VEC_ONESHOT);
+	lapic_write(APIC_TIMER_INIT, TIMER_COUNT);
+	report_check(irq_wait(0, VEC_ONESHOT, 1, WAIT_US), "oneshot-fires", "no interrupt");
+	delay_us(5000);		/* several more periods: a one-shot timer must stay quiet */
+	irq_settle();
+	report_check(count(VEC_ONESHOT) == 1, "oneshot-fires-once", "%u interrupts",
+		     count(VEC_ONESHOT));
+	report_check(lapic_read(APIC_TIMER_CURRENT) == 0, "oneshot-count-stops-at-zero",
+		     "current count %u", lapic_read(APIC_TIMER_CURRENT));
+
+	/* Masked: the count still runs down, but no interrupt is delivered (SDM 10.5.4). */
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED | VEC_ONESHOT);
+	lapic_write(APIC_TIMER_INIT, TIMER_COUNT / 10);
+	uint64_t deadline = timeout_after_us(WAIT_US);
+	while (lapic_read(APIC_TIMER_CURRENT) && !timeout_expired(deadline))
+		cpu_relax();
+	irq_settle();
+	report_check(lapic_read(APIC_TIMER_CURRENT) == 0 && count(VEC_ONESHOT) == 1,
+		     "masked-counts-without-interrupt", "current %u, interrupts %u",
+		     lapic_read(APIC_TIMER_CURRENT), count(VEC_ONESHOT));
+}
+
+static void check_periodic(void)
+{
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | VEC_PERIODIC);
+	lapic_write(APIC_TIMER_INIT, TIMER_COUNT);
+	report_check(irq_wait(0, VEC_PERIODIC, 3, WAIT_US), "periodic-fires-repeatedly",
+		     "%u interrupts", count(VEC_PERIODIC));
+	/* After expiring, the count restarts from the initial count instead of resting at 0. */
+	uint32_t cur = 0;
+	for (int i = 0; i < 3 && !cur; i++)
+		cur = lapic_read(APIC_TIMER_CURRENT);
+	report_check(cur > 0 && cur <= TIMER_COUNT, "periodic-reloads", "current count %u", cur);
+
+	/* Writing 0 to the initial count stops the timer. */
+	lapic_write(APIC_TIMER_INIT, 0);
+	irq_settle();		/* a tick that was already pending may still arrive */
+	unsigned stopped_at = count(VEC_PERIODIC);
+	delay_us(5000);
+	irq_settle();
+	report_check(count(VEC_PERIODIC) == stopped_at && lapic_read(APIC_TIMER_CURRENT) == 0,
+		     "periodic-stops", "%u more interrupts, current %u",
+		     count(VEC_PERIODIC) - stopped_at, lapic_read(APIC_TIMER_CURRENT));
+}
+
+static void check_tsc_deadline(void)
+{
+	if (!((cpuid(1, 0).ecx >> 24) & 1)) {
+		report_skip("tsc-deadline-supported", "CPUID.1:ECX.TSC-Deadline[24] = 0");
+		return;
+	}
+	report_pass("tsc-deadline-supported");
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_DEADLINE);
+	report_check((lapic_read(APIC_LVT_TIMER) & (3u << 17)) == LVT_TIMER_TSC_DEADLINE,
+		     "deadline-mode-set", "LVT timer %#x", lapic_read(APIC_LVT_TIMER));
+
+	/* Initial-count writes are ignored and the current count reads 0 (SDM 10.5.4.1). */
+	lapic_write(APIC_TIMER_INIT, TIMER_COUNT);
+	report_check(lapic_read(APIC_TIMER_CURRENT) == 0, "deadline-ignores-initial-count",
+		     "current count %u", lapic_read(APIC_TIMER_CURRENT));
+	irq_settle();
+	report_check(count(VEC_DEADLINE) == 0, "deadline-not-armed-by-count", "%u interrupts",
+		     count(VEC_DEADLINE));
+
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() + tsc_per_ms());
+	report_check(irq_wait(0, VEC_DEADLINE, 1, WAIT_US), "deadline-fires", "no interrupt");
+	delay_us(2000);
+	irq_settle();
+	report_check(count(VEC_DEADLINE) == 1, "deadline-fires-once", "%u interrupts",
+		     count(VEC_DEADLINE));
+	report_check(rdmsr(MSR_TSC_DEADLINE) == 0, "deadline-msr-cleared-on-fire",
+		     "IA32_TSC_DEADLINE %#lx", (unsigned long)rdmsr(MSR_TSC_DEADLINE));
+
+	/* A deadline in the past fires at once; writing 0 disarms a pending one. */
+	wrmsr(MSR_TSC_DEADLINE, 1);
+	report_check(irq_wait(0, VEC_DEADLINE, 2, WAIT_US), "deadline-in-past-fires",
+		     "%u interrupts", count(VEC_DEADLINE));
+	wrmsr(MSR_TSC_DEADLINE, rdtsc() + 1000 * tsc_per_ms());
+	wrmsr(MSR_TSC_DEADLINE, 0);
+	delay_us(5000);
+	irq_settle();
+	report_check(count(VEC_DEADLINE) == 2, "deadline-disarm", "%u interrupts",
+		     count(VEC_DEADLINE));
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+}
+
+void guest_main(void)
+{
+	idt_set_handler(VEC_ONESHOT, lapic_eoi_handler);
+	idt_set_handler(VEC_PERIODIC, lapic_eoi_handler);
+	idt_set_handler(VEC_DEADLINE, lapic_eoi_handler);
+	check_oneshot();
+	check_periodic();
+	check_tsc_deadline();
+}

@@ -1,0 +1,90 @@
+/* nmi: self-NMIs ignore IF and TPR, do not nest, and are held until IRET. */
+#include "guest.h"
+
+const char guest_name[] = "nmi";
+
+#define VEC_NMI		2
+#define VEC_FIXED	0x70
+#define WAIT_US		1000000
+
+static struct {
+	volatile unsigned depth, max_depth;
+	volatile bool resend;		/* the handler sends one more NMI to itself */
+	volatile bool in_fixed_handler;
+	volatile bool nested_into_fixed;
+} nmi;
+
+static void send_self_nmi(void)
+{
+	/* By own APIC ID: the self shorthand is valid only for fixed interrupts (Table 10-3). */
+	lapic_send_ipi(percpu[0].apic_id, ICR_ASSERT | ICR_DM_NMI);
+}
+
+static void nmi_handler(struct irq_frame *frame)
+{
+	if (++nmi.depth > nmi.max_depth)
+		nmi.max_depth = nmi.depth;
+	if (nmi.in_fixed_handler)
+		nmi.nested_into_fixed = true;
+	if (nmi.resend) {
+		nmi.resend = false;
+		send_self_nmi();
+		/* NMIs are blocked until this handler's IRET (SDM Vol. 3A, 6.7.1). */
+		delay_us(1000);
+	}
+	nmi.depth--;
+}
+
+static void fixed_handler(struct irq_frame *frame)
+{
+	nmi.in_fixed_handler = true;
+	send_self_nmi();
+	delay_us(1000);
+	nmi.in_fixed_handler = false;
+	lapic_eoi();
+}
+
+static unsigned nmis(void)
+{
+	return this_cpu()->irq_count[VEC_NMI];
+}
+
+/* Waits with IF = 0: a maskable-interrupt window must not be what lets an NMI in. */
+static bool wait_nmis(unsigned n)
+{
+	uint64_t deadline = timeout_after_us(WAIT_US);
+
+	while (nmis() < n && !timeout_expired(deadline))
+		cpu_relax();
+	return nmis() >= n;
+}
+
+void guest_main(void)
+{
+	idt_set_handler(VEC_NMI, nmi_handler);
+	idt_set_handler(VEC_FIXED, fixed_handler);
+
+	send_self_nmi();
+	report_check(wait_nmis(1) && nmis() == 1, "self-nmi-with-if-clear", "%u NMIs", nmis());
+
+	write_cr8(0xf);
+	send_self_nmi();
+	report_check(wait_nmis(2) && nmis() == 2, "nmi-ignores-tpr", "%u NMIs with CR8 = 15", nmis());
+	write_cr8(0);
+
+	nmi.resend = true;
+	send_self_nmi();
+	bool both = wait_nmis(4);
+	report_check(both && nmis() == 4, "nmi-sent-in-handler-delivered-after-iret",
+		     "%u NMIs (expected 4)", nmis());
+	report_check(nmi.max_depth == 1, "nmi-does-not-nest", "NMI handler nested %u deep",
+		     nmi.max_depth);
+
+	lapic_self_ipi(VEC_FIXED);
+	bool fixed = irq_wait(0, VEC_FIXED, 1, WAIT_US);
+	report_check(fixed && nmi.nested_into_fixed && nmis() == 5, "nmi-interrupts-irq-handler",
+		     "fixed vector taken %s, NMI inside it %s, %u NMIs", fixed ? "yes" : "no",
+		     nmi.nested_into_fixed ? "yes" : "no", nmis());
+	report_check(!lapic_read(APIC_ISR + 0x30) && !lapic_read(APIC_ISR), "no-isr-for-nmi",
+		     "ISR not empty: %#x %#x", lapic_read(APIC_ISR), lapic_read(APIC_ISR + 0x30));
+}
