@@ -186,7 +186,11 @@ static void boot_exit_firmware(EFI_HANDLE image)
 
 EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	InitializeLib(image, systab);
+	/* GNU-EFI's globals, set directly: InitializeLib would pull in lib/init.o, whose
+	 * memset/memcpy clash with core/string.c, for nothing nestor uses. */
+	ST = systab;
+	BS = systab->BootServices;
+	RT = systab->RuntimeServices;
 	console_init();
 	banner_print();
 

@@ -3,10 +3,22 @@
 
 #include <stdint.h>
 
-/*
- * memset and memcpy come from GNU-EFI's libefi (lib/init.c), which nestor links for
- * InitializeLib and the file protocols; defining them here too would clash.
- */
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
 
 void *memmove(void *dst, const void *src, size_t n)
 {

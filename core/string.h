@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /*
- * Standard signatures on purpose (memset/memcpy are GNU-EFI's, the rest core/string.c): GCC emits calls to memcpy/memset even in freestanding
+ * Standard signatures on purpose: GCC emits calls to memcpy/memset even in freestanding
  * code, and host unit tests resolve these names to the C library instead of
  * core/string.c (which they never link).
  */

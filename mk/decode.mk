@@ -39,7 +39,7 @@ DECODE_DIFF_FILES  ?= $(shell for t in $(DECODE_DIFF_TOOLS); do command -v $$t; 
   $(shell $(HOSTCC) -m32 -print-file-name=libc.so.6 2>/dev/null | grep /)
 DECODE_DIFF_ZYDIS  := $(shell echo '\#include <Zydis/Zydis.h>' | $(HOSTCC) -E -x c - >/dev/null 2>&1 && echo yes)
 
-$(BUILD)/decode/decode_diff: tests/unit/decode/decode_diff.c $(DECODE_DIFF_SRCS) $(DECODE_PURE) | $(BUILD)/.deps
+$(BUILD)/decode/decode_diff: tests/unit/decode/decode_diff.c $(DECODE_DIFF_SRCS) $(DECODE_PURE) | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -O2 $(if $(DECODE_DIFF_ZYDIS),-DDIFF_WITH_ZYDIS) -o $@ \
 	  tests/unit/decode/decode_diff.c $(DECODE_DIFF_SRCS) $(DECODE_PURE) \

@@ -27,11 +27,11 @@ GUEST_CFLAGS := -m64 -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-builtin -fn
 GUEST_LDFLAGS := -m elf_x86_64 -nostdlib -static -no-pie -z max-page-size=0x1000 \
   -z noexecstack --no-warn-rwx-segments -T $(GUEST_DIR)/lib/link.ld
 
-$(GUEST_OUT)/obj/%.o: %.c | $(BUILD)/.deps
+$(GUEST_OUT)/obj/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_OUT)/obj/%.o: %.S | $(BUILD)/.deps
+$(GUEST_OUT)/obj/%.o: %.S | deps
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
@@ -48,7 +48,7 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.elf64
 .PHONY: guests guests-check
 guests: $(GUEST_ELFS)
 
-guests-check: $(GUEST_ELFS) | $(BUILD)/.deps
+guests-check: $(GUEST_ELFS) | deps
 	$(PYTHON) -m pytest tests/integration/test_guests_reference.py $(PYTEST_ARGS)
 
 CHECK_PREREQS += $(GUEST_ELFS)

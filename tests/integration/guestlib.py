@@ -307,17 +307,6 @@ QEMU_TCG = Profile(
     },
 )
 
-# QEMU with KVM's local APIC (split irqchip): proves the x2APIC and TSC-deadline code that
-# QEMU 7.2's TCG cannot run. Only those guests: on the paravirtual KVM module of the CI
-# machines the xAPIC-mode ISR and EOI broadcast do not behave architecturally.
-QEMU_KVM_GUESTS = ("x2apic", "lapic_timer")
-QEMU_KVM = Profile(
-    name="qemu-kvm",
-    known_failures={
-        "x2apic": {"eoi-nonzero-gp": "KVM accepts a non-zero x2APIC EOI write without #GP"},
-    },
-)
-
 # A correct nestor: every architectural rule holds and every feature is offered.
 NESTOR = Profile(
     name="nestor",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guestlib import (GUESTS, NESTOR, QEMU_KVM, QEMU_KVM_GUESTS, QEMU_TCG, GuestRun, GuestSpec,
+from guestlib import (GUESTS, NESTOR, QEMU_TCG, GuestRun, GuestSpec,
                       check_guest, judge, parse_output)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +20,6 @@ if not BUILD.is_absolute():
     BUILD = ROOT / BUILD
 GUEST_DIR = BUILD / "guests"
 TIMEOUT_S = 30
-KVM_MACHINE = "q35,kernel-irqchip=split"
-KVM_CPU = "qemu64,+x2apic,+tsc-deadline"
 
 
 def qemu_command(kernel: Path, cmdline: str, accel: str = "tcg", machine: str = "q35",
@@ -67,18 +65,6 @@ def guests_built():
 @pytest.mark.parametrize("name", sorted(GUESTS))
 def test_guest_on_bare_qemu_tcg(name, guests_built):
     check_guest(GUESTS[name], QEMU_TCG, bare_qemu_launcher())
-
-
-@pytest.mark.timeout(TIMEOUT_S + 30)
-@pytest.mark.parametrize("name", QEMU_KVM_GUESTS)
-def test_guest_on_qemu_kvm(name, guests_built):
-    """x2APIC and TSC-deadline on KVM's APIC; skipped where QEMU cannot use KVM."""
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        pytest.skip("no usable /dev/kvm")
-    run = bare_qemu_launcher(accel="kvm", machine=KVM_MACHINE, cpu=KVM_CPU)(GUESTS[name])
-    if not run.timed_out and f"[{name}] START" not in run.output:
-        pytest.skip(f"QEMU could not run the guest with KVM: {run.output.strip()[-300:]}")
-    check_guest(GUESTS[name], QEMU_KVM, lambda spec: run)
 
 
 @pytest.mark.timeout(TIMEOUT_S + 30)
