@@ -11,3 +11,10 @@ UNIT_SRCS_test_acpi_build := $(FIRMWARE_C) $(LOG_C)
 UNIT_SRCS_test_acpi_build_iasl := $(FIRMWARE_C) $(LOG_C)
 UNIT_CFLAGS_test_acpi_build_iasl := -DACPI_IASL_DIR='"$(BUILD)/unit/acpi_iasl"'
 UNIT_SRCS_test_e820 := devices/firmware/e820.c $(LOG_C)
+
+# mk/efi.mk expands NESTOR_OBJS in its rules when make reads it, and fragments are read
+# in name order, so objects added here would be missing from `objs` and from the link
+# prerequisites: name them there explicitly, with their header dependencies.
+FIRMWARE_LOADERS_OBJS = $(FIRMWARE_C:%.c=$(BUILD)/obj/%.o)
+objs $(BUILD)/nestor.pass1.so $(BUILD)/nestor.so: $(FIRMWARE_LOADERS_OBJS)
+-include $(FIRMWARE_LOADERS_OBJS:.o=.d)
