@@ -1,0 +1,106 @@
+/* image: the placement rules every payload loader shares (range checks, ELF, initrd, cmdline). */
+#include "core/log.h"
+#include "core/string.h"
+#include "devices/loaders/layout.h"
+#include "devices/loaders/loader_internal.h"
+
+enum loader_status payload_range_check(const struct guest_mem *mem, uint64_t addr,
+				       uint64_t size, const char *what)
+{
+	if (addr < LAYOUT_PAYLOAD_MIN) {
+		log_error("loader: %s at [%#llx, +%#llx) overlaps nestor's firmware area below "
+			  "%#llx", what, (unsigned long long)addr, (unsigned long long)size,
+			  LAYOUT_PAYLOAD_MIN);
+		return LOADER_ERR_SEGMENT_LOW;
+	}
+	if (!guest_mem_contains(mem, addr, size)) {
+		log_error("loader: %s at [%#llx, +%#llx) is beyond the end of guest RAM (%#llx)",
+			  what, (unsigned long long)addr, (unsigned long long)size,
+			  (unsigned long long)mem->size);
+		return LOADER_ERR_SEGMENT_RAM;
+	}
+	return LOADER_OK;
+}
+
+static enum loader_status check_load_segment(const struct elf_segment *s, unsigned i,
+					     const struct guest_mem *mem)
+{
+	if (s->filesz > s->memsz) {
+		log_error("ELF: segment %u has filesz %#llx > memsz %#llx", i,
+			  (unsigned long long)s->filesz, (unsigned long long)s->memsz);
+		return LOADER_ERR_SEGMENT_FILE;
+	}
+	return payload_range_check(mem, s->paddr, s->memsz, "ELF segment");
+}
+
+enum loader_status elf_load_image(const struct elf_file *f, const struct guest_mem *mem,
+				  struct image_span *span)
+{
+	struct elf_segment s;
+	enum loader_status st;
+
+	span->start = UINT64_MAX;
+	span->end = 0;
+	span->segments = 0;
+	for (unsigned i = 0; i < f->phnum; i++) {
+		if ((st = elf_segment(f, i, &s)) != LOADER_OK)
+			return st;
+		if (s.type != ELF_PT_LOAD || s.memsz == 0)
+			continue;
+		if ((st = check_load_segment(&s, i, mem)) != LOADER_OK)
+			return st;
+		span->start = s.paddr < span->start ? s.paddr : span->start;
+		span->end = s.paddr + s.memsz > span->end ? s.paddr + s.memsz : span->end;
+		span->segments++;
+	}
+	if (!span->segments) {
+		log_error("ELF: no loadable segment");
+		return LOADER_ERR_NO_SEGMENTS;
+	}
+	/* Gaps between segments and every bss read as zero, as after QEMU's loader. */
+	guest_mem_fill(mem, span->start, 0, span->end - span->start);
+	for (unsigned i = 0; i < f->phnum; i++) {
+		elf_segment(f, i, &s);				/* validated above */
+		if (s.type == ELF_PT_LOAD && s.memsz)
+			guest_mem_write(mem, s.paddr, f->data + s.offset, s.filesz);
+	}
+	return LOADER_OK;
+}
+
+enum loader_status cmdline_write(const struct loader_ctx *c, uint64_t gpa, uint64_t max)
+{
+	uint64_t len = strlen(c->cmdline) + 1;
+	if (len > max) {
+		log_error("loader: command line of %llu bytes is longer than the %llu this payload "
+			  "takes", (unsigned long long)len - 1, (unsigned long long)max - 1);
+		return LOADER_ERR_CMDLINE_TOO_LONG;
+	}
+	if (!guest_mem_write(c->mem, gpa, c->cmdline, len))
+		return LOADER_ERR_SEGMENT_RAM;
+	return LOADER_OK;
+}
+
+enum loader_status initrd_place_high(const struct loader_ctx *c, uint64_t floor,
+				     uint64_t limit, uint64_t *addr, uint64_t *size)
+{
+	*addr = 0;
+	*size = 0;
+	if (!c->initrd)
+		return LOADER_OK;
+	if (!c->initrd->size) {
+		log_warn("loader: initrd %s is empty; booting without one", c->initrd->path);
+		return LOADER_OK;
+	}
+	uint64_t top = limit < c->mem->size ? limit : c->mem->size;
+	floor = page_up(floor);
+	if (c->initrd->size > top || ((top - c->initrd->size) & ~0xFFFull) < floor) {
+		log_error("loader: initrd %s of %zu bytes does not fit between the kernel's end "
+			  "%#llx and %#llx", c->initrd->path, c->initrd->size,
+			  (unsigned long long)floor, (unsigned long long)top);
+		return LOADER_ERR_INITRD_TOO_LARGE;
+	}
+	*addr = (top - c->initrd->size) & ~0xFFFull;
+	*size = c->initrd->size;
+	guest_mem_write(c->mem, *addr, c->initrd->data, *size);
+	return LOADER_OK;
+}

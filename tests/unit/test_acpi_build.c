@@ -1,0 +1,329 @@
+/* test_acpi_build: the guest ACPI tables: checksums, pointers and the fields Linux reads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "devices/firmware/acpi_dsdt.h"
+#include "devices/firmware/acpi_fadt.h"
+#include "devices/firmware/acpi_madt.h"
+#include "devices/firmware/acpi_platform.h"
+#include "tests/unit/capture.h"
+
+#define MEM_SIZE (2u << 20)
+
+static struct guest_mem mem;
+
+static int setup(void **state)
+{
+	(void)state;
+	mem.size = MEM_SIZE;
+	mem.hva = calloc(1, MEM_SIZE);
+	capture_reset();
+	return mem.hva ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(mem.hva);
+	return 0;
+}
+
+static const uint8_t *at(uint64_t gpa)
+{
+	assert_true(gpa < mem.size);
+	return mem.hva + gpa;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint8_t sum(const uint8_t *p, size_t len)
+{
+	uint8_t s = 0;
+	for (size_t i = 0; i < len; i++)
+		s = (uint8_t)(s + p[i]);
+	return s;
+}
+
+/* A table at gpa with this signature, a sane length and a zero byte sum. */
+static const uint8_t *table(uint64_t gpa, const char *sig)
+{
+	const uint8_t *t = at(gpa);
+	assert_memory_equal(t, sig, 4);
+	uint32_t len = rd32(t + 4);
+	assert_true(len >= 36 && gpa + len <= ACPI_AREA_BASE + ACPI_AREA_SIZE);
+	assert_int_equal(sum(t, len), 0);
+	assert_memory_equal(t + 10, "NESTOR", 6);
+	return t;
+}
+
+static struct acpi_layout build(unsigned ncpus)
+{
+	struct acpi_platform p;
+	struct acpi_layout l;
+	acpi_platform_defaults(&p, ncpus);
+	assert_true(acpi_build(&mem, &p, &l));
+	return l;
+}
+
+static void test_rsdp(void **state)
+{
+	(void)state;
+	struct acpi_layout l = build(2);
+	assert_int_equal(l.rsdp, 0xF0000);
+	const uint8_t *r = at(0xF0000);
+	assert_memory_equal(r, "RSD PTR ", 8);
+	assert_int_equal(sum(r, 20), 0);	/* ACPI 1.0 checksum */
+	assert_int_equal(sum(r, 36), 0);	/* extended checksum */
+	assert_int_equal(r[15], 2);
+	assert_int_equal(rd32(r + 20), 36);
+	assert_int_equal(rd32(r + 16), l.rsdt);
+	assert_int_equal(rd64(r + 24), l.xsdt);
+	assert_true(l.end <= ACPI_AREA_BASE + ACPI_AREA_SIZE);
+}
+
+static void test_xsdt_and_rsdt_list_fadt_and_madt(void **state)
+{
+	(void)state;
+	struct acpi_layout l = build(2);
+	const uint8_t *x = table(l.xsdt, "XSDT");
+	const uint8_t *r = table(l.rsdt, "RSDT");
+	assert_int_equal(rd32(x + 4), 36 + 2 * 8);
+	assert_int_equal(rd32(r + 4), 36 + 2 * 4);
+	assert_int_equal(rd64(x + 36), l.fadt);
+	assert_int_equal(rd64(x + 44), l.madt);
+	assert_int_equal(rd32(r + 36), l.fadt);
+	assert_int_equal(rd32(r + 40), l.madt);
+	table(l.fadt, "FACP");
+	table(l.madt, "APIC");
+}
+
+static void check_gas_io(const struct acpi_gas *g, uint16_t port, uint8_t bits)
+{
+	assert_int_equal(g->space_id, 1);
+	assert_int_equal(g->bit_width, bits);
+	assert_int_equal(g->address, port);
+}
+
+static void test_fadt_fields(void **state)
+{
+	(void)state;
+	struct acpi_layout l = build(2);
+	struct acpi_fadt f;
+	memcpy(&f, table(l.fadt, "FACP"), sizeof(f));
+	assert_int_equal(f.header.length, 276);
+	assert_int_equal(f.header.revision, 6);
+	assert_int_equal(f.sci_int, 9);
+	assert_int_equal(f.smi_cmd, 0);
+	assert_int_equal(f.pm1a_evt_blk, 0x600);
+	assert_int_equal(f.pm1a_cnt_blk, 0x604);
+	assert_int_equal(f.pm_tmr_blk, 0x608);
+	assert_int_equal(f.pm1_evt_len, 4);
+	assert_int_equal(f.pm1_cnt_len, 2);
+	assert_int_equal(f.pm_tmr_len, 4);
+	check_gas_io(&f.x_pm1a_evt_blk, 0x600, 32);
+	check_gas_io(&f.x_pm1a_cnt_blk, 0x604, 16);
+	check_gas_io(&f.x_pm_tmr_blk, 0x608, 32);
+	assert_int_equal(f.pm1b_evt_blk | f.pm1b_cnt_blk | f.gpe0_blk | f.gpe1_blk, 0);
+	/* IAPC_BOOT_ARCH: legacy devices and an 8042. */
+	assert_int_equal(f.iapc_boot_arch, 0x3);
+	/* RESET_REG_SUP, and the reset register is port 0xCF9 written with 6. */
+	assert_true(f.flags & (1u << 10));
+	assert_false(f.flags & (1u << 20));	/* not HW_REDUCED_ACPI */
+	check_gas_io(&f.reset_reg, 0xCF9, 8);
+	assert_int_equal(f.reset_value, 6);
+	assert_int_equal(f.firmware_ctrl, l.facs);
+	assert_int_equal(f.x_firmware_ctrl, 0);
+	assert_int_equal(f.dsdt, l.dsdt);
+	assert_int_equal(f.x_dsdt, l.dsdt);
+}
+
+static void test_facs(void **state)
+{
+	(void)state;
+	struct acpi_layout l = build(1);
+	const uint8_t *f = at(l.facs);
+	assert_memory_equal(f, "FACS", 4);
+	assert_int_equal(rd32(f + 4), 64);
+	assert_int_equal(l.facs % 64, 0);
+	assert_int_equal(f[32], 2);
+}
+
+static void test_dsdt_s5_aml(void **state)
+{
+	(void)state;
+	struct acpi_layout l = build(2);
+	const uint8_t *d = table(l.dsdt, "DSDT");
+	/* Name (_S5, Package (4) { 5, 5, Zero, Zero }) */
+	static const uint8_t aml[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
+				       0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
+	assert_int_equal(rd32(d + 4), 36 + sizeof(aml));
+	assert_memory_equal(d + 36, aml, sizeof(aml));
+}
+
+static void test_dsdt_small_slp_typ_uses_constant_opcodes(void **state)
+{
+	(void)state;
+	struct acpi_platform p;
+	uint8_t buf[ACPI_DSDT_MAX];
+	acpi_platform_defaults(&p, 1);
+	p.s5_slp_typ = 0;
+	static const uint8_t zero[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0, 0, 0, 0 };
+	assert_int_equal(acpi_dsdt_build(buf, &p), 36 + sizeof(zero));
+	assert_memory_equal(buf + 36, zero, sizeof(zero));
+	assert_int_equal(sum(buf, 36 + sizeof(zero)), 0);
+	p.s5_slp_typ = 1;
+	static const uint8_t one[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 1, 1, 0, 0 };
+	assert_int_equal(acpi_dsdt_build(buf, &p), 36 + sizeof(one));
+	assert_memory_equal(buf + 36, one, sizeof(one));
+}
+
+static void test_madt_entries(void **state)
+{
+	(void)state;
+	const unsigned ncpus = 4;
+	struct acpi_layout l = build(ncpus);
+	const uint8_t *m = table(l.madt, "APIC");
+	uint32_t len = rd32(m + 4);
+	assert_int_equal(rd32(m + 36), 0xFEE00000);
+	assert_int_equal(rd32(m + 40), 1);	/* PCAT_COMPAT */
+
+	unsigned lapics = 0, ioapics = 0, overrides = 0, nmis = 0;
+	for (uint32_t off = 44; off < len;) {
+		const uint8_t *e = m + off;
+		assert_true(e[1] >= 2 && off + e[1] <= len);
+		switch (e[0]) {
+		case MADT_TYPE_LAPIC:
+			assert_int_equal(e[1], 8);
+			assert_int_equal(e[2], lapics);		/* processor UID */
+			assert_int_equal(e[3], lapics);		/* APIC ID */
+			assert_int_equal(rd32(e + 4), 1);	/* enabled */
+			lapics++;
+			break;
+		case MADT_TYPE_IOAPIC:
+			assert_int_equal(e[2], ncpus);
+			assert_int_equal(rd32(e + 4), 0xFEC00000);
+			assert_int_equal(rd32(e + 8), 0);
+			ioapics++;
+			break;
+		case MADT_TYPE_OVERRIDE: {
+			uint16_t flags;
+			memcpy(&flags, e + 8, 2);
+			assert_int_equal(e[2], 0);
+			if (e[3] == 0) {
+				assert_int_equal(rd32(e + 4), 2);
+				assert_int_equal(flags, 0x5);	/* edge, active high */
+			} else {
+				assert_int_equal(e[3], 9);
+				assert_int_equal(rd32(e + 4), 9);
+				assert_int_equal(flags, 0xD);	/* level, active high */
+			}
+			overrides++;
+			break;
+		}
+		case MADT_TYPE_LAPIC_NMI:
+			assert_int_equal(e[1], 6);
+			assert_int_equal(e[2], 0xFF);
+			assert_int_equal(e[5], 1);		/* LINT1 */
+			nmis++;
+			break;
+		default:
+			fail_msg("unexpected MADT entry type %u", e[0]);
+		}
+		off += e[1];
+	}
+	assert_int_equal(lapics, ncpus);
+	assert_int_equal(ioapics, 1);
+	assert_int_equal(overrides, 2);
+	assert_int_equal(nmis, 1);
+}
+
+static void test_most_cpus_fit_and_nothing_outside_the_page(void **state)
+{
+	(void)state;
+	memset(mem.hva + 0xEF000, 0xAA, 0x1000);
+	memset(mem.hva + 0xF1000, 0xAA, 0x1000);
+	struct acpi_layout l = build(ACPI_MAX_CPUS);
+	table(l.madt, "APIC");
+	table(l.rsdt, "RSDT");
+	for (unsigned i = 0; i < 0x1000; i++) {
+		assert_int_equal(mem.hva[0xEF000 + i], 0xAA);
+		assert_int_equal(mem.hva[0xF1000 + i], 0xAA);
+	}
+}
+
+static void expect_refused(struct acpi_platform *p, const char *why)
+{
+	struct acpi_layout l;
+	capture_reset();
+	assert_false(acpi_build(&mem, p, &l));
+	assert_true(capture_contains(why));
+}
+
+static void test_bad_platforms_are_refused(void **state)
+{
+	(void)state;
+	struct acpi_platform p;
+	acpi_platform_defaults(&p, 0);
+	expect_refused(&p, "0 vCPUs");
+	acpi_platform_defaults(&p, ACPI_MAX_CPUS + 1);
+	expect_refused(&p, "16 vCPUs");
+	acpi_platform_defaults(&p, 2);
+	p.ioapic_id = 16;
+	expect_refused(&p, "IOAPIC ID 16");
+	acpi_platform_defaults(&p, 2);
+	p.sci_irq = 2;
+	expect_refused(&p, "SCI on ISA IRQ 2");
+	acpi_platform_defaults(&p, 2);
+	p.s5_slp_typ = 8;
+	expect_refused(&p, "SLP_TYP 8");
+	acpi_platform_defaults(&p, 2);
+	p.pm_tmr_port = 0;
+	expect_refused(&p, "port is 0");
+}
+
+static void test_too_little_guest_ram(void **state)
+{
+	(void)state;
+	struct acpi_platform p;
+	struct guest_mem small = { .hva = mem.hva, .size = 0xF0800 };
+	struct acpi_layout l;
+	acpi_platform_defaults(&p, 1);
+	capture_reset();
+	assert_false(acpi_build(&small, &p, &l));
+	assert_true(capture_contains("does not cover"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rsdp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xsdt_and_rsdt_list_fadt_and_madt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fadt_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_facs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_s5_aml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_small_slp_typ_uses_constant_opcodes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_madt_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_most_cpus_fit_and_nothing_outside_the_page, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_platforms_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_little_guest_ram, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
