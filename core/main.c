@@ -4,17 +4,21 @@
 #include "arch/x86/caps.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/virt.h"
 #include "boot/boot_info.h"
 #include "core/debug_fault.h"
 #include "core/log.h"
 #include "core/page_alloc.h"
 #include "core/run_end.h"
+#include "core/vm.h"
+#include "core/vm_build.h"
 #include "drivers/host_acpi.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 
 static struct cpu_caps host_caps;
 static struct host_acpi host_acpi;
+static struct vm the_vm;
 
 static void main_log_machine(const struct boot_info *bi)
 {
@@ -56,6 +60,15 @@ void nestor_main(struct boot_info *bi)
 		log_info("no payload (kernel= not given): nothing to run");
 		run_end(RUN_STATUS_PASS);
 	}
-	log_error("kernel=%s: running payloads is not implemented yet", bi->options.kernel);
-	run_end(RUN_STATUS_CONFIG_ERROR);
+	char why[120];
+	const struct virt_ops *ops = virt_select(&host_caps, why, sizeof(why));
+	if (!ops) {
+		log_error("cannot run a VM on this CPU: %s", why);
+		run_end(RUN_STATUS_CONFIG_ERROR);
+	}
+	if (!vm_create(&the_vm, bi, ops, ncpus)) {
+		log_error("the VM could not be built (see above)");
+		run_end(RUN_STATUS_CONFIG_ERROR);
+	}
+	vm_run(&the_vm, ops);
 }

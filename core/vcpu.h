@@ -71,6 +71,7 @@ struct vcpu {
 	unsigned id;			/* also its initial APIC ID */
 	struct percpu *cpu;		/* the physical CPU it runs on */
 	volatile enum vcpu_state state;
+	bool halted_irqs_off;		/* halted with RFLAGS.IF = 0: only NMI/INIT wake it */
 	struct x86_gprs gprs;
 	void *arch;			/* the backend's state (VMCB or VMCS and friends) */
 	struct vcpu_stats stats;

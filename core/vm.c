@@ -5,6 +5,7 @@
 
 #include "core/format.h"
 #include "core/log.h"
+#include "core/run_end.h"
 #include "drivers/tsc.h"
 
 void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
@@ -24,4 +25,20 @@ void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
 uint64_t vm_now_ns(const struct vm *vm)
 {
 	return tsc_now_ns() - vm->start_ns;
+}
+
+void vm_note_halted(struct vm *vm, struct vcpu *v, bool irqs_off)
+{
+	v->halted_irqs_off = irqs_off;
+	if (!irqs_off)
+		return;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		const struct vcpu *u = &vm->vcpus[i];
+		bool stuck = u->state == VCPU_WAIT_FOR_SIPI ||
+			     (u->state == VCPU_HALTED && u->halted_irqs_off);
+		if (!stuck)
+			return;
+	}
+	vm_request_stop(vm, RUN_STATUS_VM_STOPPED, "every vCPU is halted with interrupts "
+			"disabled or waits for SIPI: nothing can wake the VM (last: vcpu%u)", v->id);
 }

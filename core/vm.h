@@ -42,6 +42,12 @@ struct vm {
 void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 uint64_t vm_now_ns(const struct vm *vm);
+/*
+ * A vCPU found nothing to wake it from HLT. When every vCPU is halted with interrupts
+ * disabled or waits for a SIPI, nothing can ever wake the VM: it is stopped with a report
+ * instead of hanging until an outside timeout.
+ */
+void vm_note_halted(struct vm *vm, struct vcpu *v, bool irqs_off);
 /* Brings the platform devices to the VM's current time (they may raise IRQs). */
 void vm_devices_tick(struct vm *vm);
 /* The earliest time (VM ns) the devices or this vCPU's LAPIC timer need attention. */

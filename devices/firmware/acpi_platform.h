@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/acpi_pm.h"
+#include "devices/reset_control.h"
+
 #include "core/guest_mem.h"
 
 /*
@@ -46,13 +49,14 @@ struct acpi_platform {
 	uint8_t rtc_century;		/* CMOS index of the century byte, 0 = none */
 };
 
-#define ACPI_PM1A_EVT_PORT 0x600u
-#define ACPI_PM1A_CNT_PORT 0x604u
-#define ACPI_PM_TMR_PORT 0x608u
-#define ACPI_SCI_IRQ 9u
-#define ACPI_RESET_PORT 0xCF9u
-#define ACPI_RESET_VALUE 6u		/* CF9h: full reset (bit 2) with system reset (bit 1) */
-#define ACPI_S5_SLP_TYP 5u
+/* The I/O device models own these numbers (devices/acpi_pm.h, devices/reset_control.h);
+ * the tables describe what the devices do. */
+#define ACPI_PM1A_EVT_PORT ACPI_PM1A_EVT_BLK
+#define ACPI_PM1A_CNT_PORT ACPI_PM1A_CNT_BLK
+#define ACPI_PM_TMR_PORT ACPI_PM_TMR_BLK
+#define ACPI_RESET_PORT RESET_CF9_PORT
+#define ACPI_RESET_VALUE (CF9_RST_CPU | CF9_SYS_RST)	/* 6: hard reset now */
+#define ACPI_S5_SLP_TYP ACPI_SLP_TYP_S5
 #define ACPI_RTC_CENTURY 0u		/* QEMU uses 0x32; 0 = none until the RTC model has it */
 
 /* Fills p with nestor's platform for ncpus vCPUs (IOAPIC ID = ncpus). */

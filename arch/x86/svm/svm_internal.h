@@ -8,6 +8,8 @@
 #include "arch/x86/svm/vmcb.h"
 #include "core/vcpu.h"
 
+struct guest_entry;
+
 /* Per physical CPU: where VMRUN saves host state, and the host's VMSAVE image. */
 struct svm_cpu {
 	uint64_t hsave_pa;
@@ -25,9 +27,15 @@ struct svm_vm {
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa;
-	uint64_t guest_efer;	/* what the guest believes EFER holds (SVME hidden) */
-	uint64_t exit_code;	/* of the last exit, for reports */
-	bool started;		/* has run at least once (TLB flushed) */
+	bool started;		/* has run at least once (its TLB was flushed) */
+	/* The last interrupt injected through EVENTINJ, to requeue it if EXITINTINFO says
+	 * it was not delivered (APM 15.7.2). */
+	uint8_t last_source;	/* enum apic_source */
+	uint8_t last_vector;
+	/* NMI blocking, tracked by nestor (no vNMI): set when an NMI is injected, cleared
+	 * one instruction after the guest's IRET, found by single-stepping it. */
+	bool nmi_blocked;
+	bool nmi_singlestep;
 };
 
 static inline struct svm_vcpu *svm_of(struct vcpu *v)
@@ -40,7 +48,23 @@ void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs, uint64_t host_vmcb_pa);
 
 /* svm_exits.c: handles the exit in the VMCB; false when the vCPU must stop. */
 bool svm_handle_exit(struct vcpu *v);
+/* svm_exit_names.c */
 const char *svm_exit_name(uint64_t code);
+/* svm_emul.c: the guest state the decoder and emulator work on, and RIP advance. */
+struct x86_emul_cpu;
+void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
+/* Skips the intercepted instruction at RIP; false if fetching it faulted (injected). */
+bool svm_skip_instruction(struct vcpu *v);
+/* svm_run.c */
+void svm_stop_vm(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define SVM_EFER_LMA (1ull << 10)
+#define SVM_EFER_SVME (1ull << 12)
+#define SVM_RFLAGS_TF (1ull << 8)
+#define SVM_RFLAGS_IF (1ull << 9)
+#define SVM_INTERCEPT_IRET (1u << 20)
+#define SVM_EXIT_IRET 0x074
+#define SVM_EXIT_DB (SVM_EXIT_EXCP_BASE + 1)
+
 /* svm_vmcb.c */
 void svm_vmcb_set_entry(struct vmcb *vmcb, const struct guest_entry *entry);
 void svm_vmcb_set_sipi(struct vmcb *vmcb, uint8_t vector);

@@ -135,7 +135,6 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		svm_vmcb_set_sipi(vmcb, 0);
 		v->state = VCPU_WAIT_FOR_SIPI;
 	}
-	s->guest_efer = vmcb->save.efer & ~EFER_SVME;
 	v->arch = s;
 	return true;
 }

@@ -1,0 +1,201 @@
+/* svm_run: one vCPU's life on SVM: decide, enter, exit, handle, until the VM stops. */
+#include <stdarg.h>
+
+#include "apic/apic_arbiter.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/svm/svm.h"
+#include "arch/x86/svm/svm_internal.h"
+#include "core/format.h"
+#include "core/log.h"
+#include "core/run_end.h"
+#include "core/string.h"
+#include "core/vm.h"
+#include "drivers/lapic.h"
+
+#define INTERCEPT_CR8_WRITE (1u << (16 + 8))
+
+void svm_stop_vm(struct vcpu *v, const char *fmt, ...)
+{
+	char why[100];
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	vm_request_stop(v->vm, RUN_STATUS_VM_STOPPED, "vcpu%u: %s", v->id, why);
+}
+
+static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
+{
+	const struct svm_vcpu *s = svm_of(v);
+	const struct vmcb *vmcb = s->vmcb;
+	st->rflags_if = vmcb->save.rflags & SVM_RFLAGS_IF;
+	st->interrupt_shadow = vmcb->control.interrupt_shadow & 1;
+	st->event_pending = vmcb->control.event_inj & SVM_EVENT_VALID;
+	st->nmi_blocked = s->nmi_blocked;
+}
+
+/*
+ * Waits on this CPU until something may have changed for the vCPU: its LAPIC timer or a
+ * device deadline (the host timer), or a kick IPI from a CPU that sent it an interrupt.
+ * STI;HLT is one window: an IPI that arrived after the last check is taken by the HLT.
+ */
+static void svm_block(struct vcpu *v, struct vlapic *l, uint64_t now)
+{
+	uint64_t next = vm_next_deadline_ns(v->vm, v);
+	lapic_timer_arm_ns(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
+	if (apic_event_requested(l) || v->vm->stopping)
+		return;
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* INIT resets the vCPU to wait for SIPI; SIPI starts it in real mode (SDM 9.4.3). */
+static void svm_apply_init_sipi(struct vcpu *v, struct vlapic *l)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct apic_init_sipi is;
+	if (!apic_take_init_sipi(l, &is))
+		return;
+	if (is.init) {
+		svm_vmcb_set_sipi(s->vmcb, 0);
+		s->vmcb->control.event_inj = 0;
+		s->nmi_blocked = s->nmi_singlestep = false;
+		v->state = VCPU_WAIT_FOR_SIPI;
+	}
+	if (is.sipi && v->state == VCPU_WAIT_FOR_SIPI) {
+		svm_vmcb_set_sipi(s->vmcb, is.sipi_vector);
+		memset(&v->gprs, 0, sizeof(v->gprs));
+		v->state = VCPU_RUNNABLE;
+		v->stats.by_reason[EXIT_REASON_INIT_SIPI]++;
+		log_debug("vcpu%u: SIPI vector %#x: starting at %#x:0000", v->id, is.sipi_vector,
+			  is.sipi_vector << 8);
+	}
+}
+
+/* Applies the interrupt core's decision to the VMCB (the backend holds no policy). */
+static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct apic_decision *d)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct vmcb_control *c = &s->vmcb->control;
+
+	if (d->inject) {
+		uint8_t vector = apic_ack(l, d);
+		bool nmi = d->source == APIC_SRC_NMI;
+		c->event_inj = vector | (nmi ? SVM_EVENT_TYPE_NMI : SVM_EVENT_TYPE_INTR) |
+			       SVM_EVENT_VALID;
+		s->last_source = (uint8_t)d->source;
+		s->last_vector = vector;
+		if (nmi)
+			s->nmi_blocked = true;
+		v->stats.injected[nmi ? INJECT_NMI : d->source == APIC_SRC_EXTINT ? INJECT_EXTINT
+										 : INJECT_LAPIC]++;
+	}
+	/* IRQ window (APM 15.21.4): a virtual interrupt that ignores V_TPR, with VINTR
+	 * intercepted, exits as soon as the guest can take an interrupt. */
+	if (d->irq_window != APIC_WINDOW_NONE) {
+		if (!(c->vintr & SVM_V_IRQ))
+			v->stats.irq_windows++;
+		c->vintr |= SVM_V_IRQ | SVM_V_IGN_TPR | (0xfull << SVM_V_INTR_PRIO_SHIFT);
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		c->vintr &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | (0xfull << SVM_V_INTR_PRIO_SHIFT));
+		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
+	if (d->nmi_window && !s->nmi_singlestep)
+		c->intercept_misc1 |= SVM_INTERCEPT_IRET;
+	c->vintr = (c->vintr & ~SVM_V_TPR_MASK) | (d->v_tpr & 0xf);
+	if (d->cr8_write_intercept)
+		c->intercept_cr |= INTERCEPT_CR8_WRITE;
+	else
+		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
+}
+
+/* False when the vCPU cannot enter now (waiting); the caller loops. */
+static bool svm_prepare_entry(struct vcpu *v, struct vlapic *l)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct vm *vm = v->vm;
+	uint64_t now = vm_now_ns(vm);
+	struct apic_intr_state st;
+	struct apic_decision d;
+
+	vlapic_set_clock(l, now);
+	if (v->id == 0)
+		vm_devices_tick(vm);
+	svm_apply_init_sipi(v, l);
+	if (v->state == VCPU_WAIT_FOR_SIPI) {
+		svm_block(v, l, now);
+		return false;
+	}
+	svm_intr_state(v, &st);
+	if (v->state == VCPU_HALTED) {
+		if (!apic_has_wakeup_event(l, &st, now)) {
+			vm_note_halted(vm, v, !st.rflags_if);
+			svm_block(v, l, now);
+			return false;
+		}
+		v->state = VCPU_RUNNABLE;
+	}
+	/* With V_INTR_MASKING the guest's MOV CR8 writes land in V_TPR (APM 15.21.1). */
+	vlapic_sync_tpr_from_vapic(l, (uint8_t)((s->vmcb->control.vintr & SVM_V_TPR_MASK) << 4));
+	apic_decide(l, &st, now, &d);
+	svm_apply_decision(v, l, &d);
+
+	uint64_t next = vm_next_deadline_ns(vm, v);
+	lapic_timer_arm_ns(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
+	return true;
+}
+
+/*
+ * EXITINTINFO (APM 15.7.2): an event was being delivered when the exit happened and did
+ * not reach the guest. Interrupts go back to the interrupt core (which re-decides);
+ * exceptions are re-injected as they were.
+ */
+static void svm_requeue_undelivered(struct vcpu *v, struct vlapic *l)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct vmcb_control *c = &s->vmcb->control;
+	uint64_t info = c->exit_int_info;
+	if (!(info & SVM_EVENT_VALID))
+		return;	/* QEMU leaves stale bits with V clear (emulators.md) */
+	uint64_t type = info & SVM_EVENT_TYPE_MASK;
+	if (type == SVM_EVENT_TYPE_INTR || type == SVM_EVENT_TYPE_NMI) {
+		enum apic_source src = type == SVM_EVENT_TYPE_NMI ? APIC_SRC_NMI
+								   : (enum apic_source)s->last_source;
+		if (type == SVM_EVENT_TYPE_NMI)
+			s->nmi_blocked = false;
+		apic_requeue(l, src, (uint8_t)info);
+	} else {
+		c->event_inj = info & ~(1ull << 30);	/* bit 30 reserved in EVENTINJ */
+	}
+}
+
+void svm_vcpu_run(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct svm_cpu *hc = percpu_this()->virt;
+	struct vmcb *vmcb = s->vmcb;
+	struct vlapic *l = apic_vm_vcpu(&v->vm->apic, v->id);
+
+	while (!v->vm->stopping) {
+		if (!svm_prepare_entry(v, l))
+			continue;
+		vmcb->save.rax = v->gprs.r[GPR_RAX];
+		vmcb->save.rsp = v->gprs.r[GPR_RSP];
+		/* TCG has no flush-by-ASID: flush everything the first time (emulators.md). */
+		vmcb->control.tlb_control = s->started ? 0 : 1;
+		s->started = true;
+		svm_vmrun(s->vmcb_pa, &v->gprs, hc->host_vmcb_pa);
+		v->gprs.r[GPR_RAX] = vmcb->save.rax;
+		v->gprs.r[GPR_RSP] = vmcb->save.rsp;
+		vmcb->control.event_inj = 0;	/* consumed by VMRUN */
+		v->stats.exits++;
+		/* A physical interrupt (timer, kick) made the exit: take it now. */
+		if (vmcb->control.exit_code == SVM_EXIT_INTR)
+			__asm__ volatile("sti; nop; cli" ::: "memory");
+		vlapic_set_clock(l, vm_now_ns(v->vm));
+		svm_requeue_undelivered(v, l);
+		if (!svm_handle_exit(v))
+			break;
+	}
+	v->state = VCPU_STOPPED;
+}

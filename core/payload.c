@@ -1,0 +1,26 @@
+/* payload: the guest's firmware tables and its payload, from the files nestor read at boot. */
+#include "boot/boot_info.h"
+#include "core/log.h"
+#include "core/vm.h"
+#include "core/vm_build.h"
+#include "devices/loaders/loader.h"
+
+bool payload_load(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
+{
+	struct acpi_platform platform;
+	acpi_platform_defaults(&platform, vm->nvcpus);
+	struct loader_result r;
+	enum loader_status st = loader_load(&vm->mem, bi->files, bi->nfiles, bi->options.append,
+					    &platform, &r);
+	if (st != LOADER_OK) {
+		log_error("payload: %s: %s", bi->options.kernel, loader_status_name(st));
+		return false;
+	}
+	log_info("payload: %s as %s at [%#llx, %#llx), entry %#llx (%s mode)%s",
+		 bi->options.kernel, payload_kind_name(r.kind), (unsigned long long)r.image_start,
+		 (unsigned long long)r.image_end, (unsigned long long)r.entry.rip,
+		 r.entry.long_mode ? "64-bit" : "32-bit protected",
+		 r.initrd_size ? ", with initrd" : "");
+	*entry = r.entry;
+	return true;
+}
