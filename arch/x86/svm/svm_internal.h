@@ -36,6 +36,9 @@ struct svm_vcpu {
 	 * one instruction after the guest's IRET, found by single-stepping it. */
 	bool nmi_blocked;
 	bool nmi_singlestep;
+	/* V_TPR as nestor wrote it at the last entry: a different value after the exit
+	 * means the guest wrote CR8 (no exit with V_INTR_MASKING). */
+	uint8_t entry_v_tpr;
 };
 
 static inline struct svm_vcpu *svm_of(struct vcpu *v)

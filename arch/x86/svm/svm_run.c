@@ -84,8 +84,12 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 			       SVM_EVENT_VALID;
 		s->last_source = (uint8_t)d->source;
 		s->last_vector = vector;
-		if (nmi)
+		if (nmi) {
+			/* Blocked until the handler's IRET completes (SDM Vol. 3A 6.7.1): watch
+			 * for that IRET from now on, whether or not another NMI is waiting. */
 			s->nmi_blocked = true;
+			c->intercept_misc1 |= SVM_INTERCEPT_IRET;
+		}
 		v->stats.injected[nmi ? INJECT_NMI : d->source == APIC_SRC_EXTINT ? INJECT_EXTINT
 										 : INJECT_LAPIC]++;
 	}
@@ -103,7 +107,14 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 	if (d->nmi_window && !s->nmi_singlestep)
 		c->intercept_misc1 |= SVM_INTERCEPT_IRET;
 	c->vintr = (c->vintr & ~SVM_V_TPR_MASK) | (d->v_tpr & 0xf);
-	if (d->cr8_write_intercept)
+	s->entry_v_tpr = d->v_tpr & 0xf;
+	/*
+	 * CR8 writes are also intercepted while an IRQ window is open: QEMU 7.2's TCG
+	 * (target/i386/tcg/sysemu/misc_helper.c, MOV to CR8 with V_INTR_MASKING) calls
+	 * cpu_interrupt() without the iothread lock whenever V_IRQ is set and aborts the
+	 * whole emulator on an assertion. Emulating the write here avoids that path.
+	 */
+	if (d->cr8_write_intercept || d->irq_window != APIC_WINDOW_NONE)
 		c->intercept_cr |= INTERCEPT_CR8_WRITE;
 	else
 		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
@@ -112,7 +123,6 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 /* False when the vCPU cannot enter now (waiting); the caller loops. */
 static bool svm_prepare_entry(struct vcpu *v, struct vlapic *l)
 {
-	struct svm_vcpu *s = svm_of(v);
 	struct vm *vm = v->vm;
 	uint64_t now = vm_now_ns(vm);
 	struct apic_intr_state st;
@@ -135,14 +145,28 @@ static bool svm_prepare_entry(struct vcpu *v, struct vlapic *l)
 		}
 		v->state = VCPU_RUNNABLE;
 	}
-	/* With V_INTR_MASKING the guest's MOV CR8 writes land in V_TPR (APM 15.21.1). */
-	vlapic_sync_tpr_from_vapic(l, (uint8_t)((s->vmcb->control.vintr & SVM_V_TPR_MASK) << 4));
 	apic_decide(l, &st, now, &d);
 	svm_apply_decision(v, l, &d);
 
 	uint64_t next = vm_next_deadline_ns(vm, v);
 	lapic_timer_arm_ns(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
 	return true;
+}
+
+/*
+ * With V_INTR_MASKING the guest's MOV to CR8 lands in V_TPR without an exit (APM
+ * 15.21.1). Only a change since entry is news for the vLAPIC: V_TPR holds TPR[7:4]
+ * alone, so copying it back unconditionally would drop TPR[3:0] and undo a TPR the
+ * exit handler itself just wrote through MMIO or MSR.
+ */
+static void svm_sync_v_tpr(struct vcpu *v, struct vlapic *l)
+{
+	struct svm_vcpu *s = svm_of(v);
+	uint8_t v_tpr = (uint8_t)(s->vmcb->control.vintr & SVM_V_TPR_MASK);
+	if (v_tpr != s->entry_v_tpr) {
+		vlapic_sync_tpr_from_vapic(l, (uint8_t)(v_tpr << 4));
+		s->entry_v_tpr = v_tpr;
+	}
 }
 
 /*
@@ -193,6 +217,7 @@ void svm_vcpu_run(struct vcpu *v)
 		if (vmcb->control.exit_code == SVM_EXIT_INTR)
 			__asm__ volatile("sti; nop; cli" ::: "memory");
 		vlapic_set_clock(l, vm_now_ns(v->vm));
+		svm_sync_v_tpr(v, l);
 		svm_requeue_undelivered(v, l);
 		if (!svm_handle_exit(v))
 			break;
