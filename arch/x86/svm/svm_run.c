@@ -9,8 +9,8 @@
 #include "core/log.h"
 #include "core/run_end.h"
 #include "core/string.h"
+#include "core/vcpu_wait.h"
 #include "core/vm.h"
-#include "drivers/lapic.h"
 
 #define INTERCEPT_CR8_WRITE (1u << (16 + 8))
 
@@ -32,20 +32,6 @@ static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 	st->interrupt_shadow = vmcb->control.interrupt_shadow & 1;
 	st->event_pending = vmcb->control.event_inj & SVM_EVENT_VALID;
 	st->nmi_blocked = s->nmi_blocked;
-}
-
-/*
- * Waits on this CPU until something may have changed for the vCPU: its LAPIC timer or a
- * device deadline (the host timer), or a kick IPI from a CPU that sent it an interrupt.
- * STI;HLT is one window: an IPI that arrived after the last check is taken by the HLT.
- */
-static void svm_block(struct vcpu *v, struct vlapic *l, uint64_t now)
-{
-	uint64_t next = vm_next_deadline_ns(v->vm, v);
-	lapic_timer_arm_ns(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
-	if (apic_event_requested(l) || v->vm->stopping)
-		return;
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
 /* INIT resets the vCPU to wait for SIPI; SIPI starts it in real mode (SDM 9.4.3). */
@@ -133,14 +119,14 @@ static bool svm_prepare_entry(struct vcpu *v, struct vlapic *l)
 		vm_devices_tick(vm);
 	svm_apply_init_sipi(v, l);
 	if (v->state == VCPU_WAIT_FOR_SIPI) {
-		svm_block(v, l, now);
+		vcpu_wait(v, l, now);
 		return false;
 	}
 	svm_intr_state(v, &st);
 	if (v->state == VCPU_HALTED) {
 		if (!apic_has_wakeup_event(l, &st, now)) {
 			vm_note_halted(vm, v, !st.rflags_if);
-			svm_block(v, l, now);
+			vcpu_wait(v, l, now);
 			return false;
 		}
 		v->state = VCPU_RUNNABLE;
@@ -148,8 +134,7 @@ static bool svm_prepare_entry(struct vcpu *v, struct vlapic *l)
 	apic_decide(l, &st, now, &d);
 	svm_apply_decision(v, l, &d);
 
-	uint64_t next = vm_next_deadline_ns(vm, v);
-	lapic_timer_arm_ns(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
+	vcpu_arm_timer(v, now);
 	return true;
 }
 
