@@ -56,6 +56,9 @@ struct vcpu_stats {
 	uint64_t by_reason[EXIT_REASON_COUNT];
 	uint64_t injected[INJECT_SOURCE_COUNT];
 	uint64_t irq_windows;
+	/* Entry rules nestor checked itself before a VM entry and found broken (the backend
+	 * logs each with its SDM section; the entry still happens so the CPU's verdict shows). */
+	uint64_t invariant_violations;
 };
 
 /* MSR state nestor keeps for the guest (the rest lives in the VMCB/VMCS). */

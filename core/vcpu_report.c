@@ -56,11 +56,12 @@ void vm_log_report(const struct vm *vm)
 		log_info("report: vcpu%u exits=%llu:%s", i, (unsigned long long)s->exits,
 			 n ? line : " none");
 		log_info("report: vcpu%u injected lapic=%llu extint=%llu nmi=%llu exception=%llu, "
-			 "irq windows opened=%llu", i,
+			 "irq windows opened=%llu, invariant violations=%llu", i,
 			 (unsigned long long)s->injected[INJECT_LAPIC],
 			 (unsigned long long)s->injected[INJECT_EXTINT],
 			 (unsigned long long)s->injected[INJECT_NMI],
 			 (unsigned long long)s->injected[INJECT_EXCEPTION],
-			 (unsigned long long)s->irq_windows);
+			 (unsigned long long)s->irq_windows,
+			 (unsigned long long)s->invariant_violations);
 	}
 }
