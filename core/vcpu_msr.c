@@ -54,6 +54,16 @@ static bool mtrr_fixed_ok(uint64_t v)
 	return true;
 }
 
+bool vcpu_msr_pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (uint8_t)(pat >> (i * 8));
+		if (t == 2 || t == 3 || t > 7)	/* SDM Vol. 3A 13.12.2: reserved types */
+			return false;
+	}
+	return true;
+}
+
 void vcpu_msrs_reset(struct vcpu *v)
 {
 	memset(&v->msrs, 0, sizeof(v->msrs));

@@ -19,6 +19,8 @@ enum msr_result {
  */
 enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
 enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
+/* A value the guest may write to IA32_PAT (the backends keep PAT in the VMCB/VMCS). */
+bool vcpu_msr_pat_valid(uint64_t pat);
 /* Reset values (MTRRs off, as after RESET: SDM Vol. 3A 12.11.5). */
 void vcpu_msrs_reset(struct vcpu *v);
 

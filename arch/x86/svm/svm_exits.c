@@ -1,4 +1,5 @@
 /* svm_exits: what nestor does for each #VMEXIT the SVM backend asks for. */
+#include "arch/x86/cpu.h"
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/svm_internal.h"
 #include "core/log.h"
@@ -21,13 +22,6 @@
 static void svm_count(struct vcpu *v, enum vcpu_exit_reason r)
 {
 	v->stats.by_reason[r]++;
-}
-
-static uint64_t rdtsc_host(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 /* IN/OUT (APM 15.10.2): EXITINFO1 describes the access, EXITINFO2 is the next RIP
@@ -77,19 +71,9 @@ static enum msr_result svm_msr_read(struct vcpu *v, struct vmcb *vmcb, uint32_t 
 	switch (msr) {
 	case MSR_EFER: *value = vmcb->save.efer & ~SVM_EFER_SVME; return MSR_OK;
 	case MSR_PAT: *value = vmcb->save.g_pat; return MSR_OK;
-	case MSR_TSC: *value = rdtsc_host() + vmcb->control.tsc_offset; return MSR_OK;
+	case MSR_TSC: *value = rdtsc() + vmcb->control.tsc_offset; return MSR_OK;
 	default: return vcpu_msr_read(v, msr, value);
 	}
-}
-
-static bool pat_valid(uint64_t pat)
-{
-	for (int i = 0; i < 8; i++) {
-		uint8_t t = (uint8_t)(pat >> (i * 8));
-		if (t == 2 || t == 3 || t > 7)	/* SDM Vol. 3A 13.12.2: reserved types */
-			return false;
-	}
-	return true;
 }
 
 static enum msr_result svm_msr_write(struct vcpu *v, struct vmcb *vmcb, uint32_t msr,
@@ -104,12 +88,12 @@ static enum msr_result svm_msr_write(struct vcpu *v, struct vmcb *vmcb, uint32_t
 				  SVM_EFER_SVME;
 		return MSR_OK;
 	case MSR_PAT:
-		if (!pat_valid(value))
+		if (!vcpu_msr_pat_valid(value))
 			return MSR_GP;
 		vmcb->save.g_pat = value;
 		return MSR_OK;
 	case MSR_TSC:
-		vmcb->control.tsc_offset = value - rdtsc_host();
+		vmcb->control.tsc_offset = value - rdtsc();
 		return MSR_OK;
 	default:
 		return vcpu_msr_write(v, msr, value);
