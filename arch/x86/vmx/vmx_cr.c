@@ -1,0 +1,146 @@
+/* vmx_cr: guest writes to CR0/CR4 bits nestor owns, and to EFER, emulated on the guest's behalf. */
+#include "arch/x86/vmx/vmx_internal.h"
+#include "core/vcpu_msr.h"
+#include "core/vm.h"
+
+#define CR0_PE (1ull << 0)
+#define CR0_ET (1ull << 4)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+#define VECTOR_GP 13
+
+/* CR-access exit qualification (SDM Vol. 3C 28.2.1, Table 28-3). */
+#define CRQ_NUMBER(q) ((unsigned)(q) & 0xf)
+#define CRQ_TYPE(q) (((unsigned)(q) >> 4) & 3)
+#define CRQ_GPR(q) (((unsigned)(q) >> 8) & 0xf)
+#define CRQ_TYPE_MOV_TO_CR 0
+
+/*
+ * An emulated CR write changes translations the way the real instruction would; with
+ * VPID the guest's cached translations survive VM exits, so they are dropped here
+ * (SDM 29.4.3.1). Without VPID every entry and exit already flushes them.
+ */
+static void vmx_flush_guest_tlb(struct vcpu *v)
+{
+	if (!vmx_cfg.vpid)
+		return;
+	if (vmx_cfg.invvpid_single)
+		invvpid(INVVPID_SINGLE_CONTEXT, vmx_of(v)->vpid);
+	else
+		invvpid(INVVPID_ALL_CONTEXTS, 0);
+}
+
+/*
+ * PAE paging with EPT takes the four PDPTEs from the VMCS at entry (SDM 26.3.2.4), not
+ * from memory, so an emulated write that turns PAE paging on or changes it loads them
+ * here, as MOV to CR does (SDM Vol. 3A 4.4.1). A table outside guest RAM reads as zeros
+ * (not present): the guest then faults on its first access instead of nestor crashing.
+ */
+static void vmx_load_pdptes(struct vcpu *v)
+{
+	uint64_t cr0 = vmcs_read(VMCS_GUEST_CR0), cr4 = vmcs_read(VMCS_GUEST_CR4);
+	uint64_t pdpte[4] = { 0, 0, 0, 0 };
+	if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || vmx_guest_long_mode())
+		return;
+	guest_mem_read(&v->vm->mem, vmcs_read(VMCS_GUEST_CR3) & 0xffffffe0ull, pdpte,
+		       sizeof(pdpte));
+	for (unsigned i = 0; i < 4; i++)
+		vmcs_write(VMCS_GUEST_PDPTE0 + 2 * i, pdpte[i]);
+}
+
+static void vmx_set_long_mode(bool lma)
+{
+	uint64_t efer = vmcs_read(VMCS_GUEST_EFER);
+	uint64_t entry = vmcs_read(VMCS_ENTRY_CONTROLS);
+	vmcs_write(VMCS_GUEST_EFER, lma ? efer | EFER_LMA : efer & ~EFER_LMA);
+	vmcs_write(VMCS_ENTRY_CONTROLS, lma ? entry | ENTRY_IA32E_GUEST : entry & ~ENTRY_IA32E_GUEST);
+}
+
+/*
+ * MOV to CR0 (SDM Vol. 3A 2.5 and the MOV-to-CR #GP list): the guest's value becomes the
+ * read shadow, the register gets VMX's fixed bits too. Turning paging on with EFER.LME
+ * activates long mode (SDM 10.8.5), which nestor does here because the CPU did not run
+ * the instruction.
+ */
+static bool vmx_write_cr0(struct vcpu *v, uint64_t value)
+{
+	uint64_t old = vmcs_read(VMCS_GUEST_CR0);
+	uint64_t efer = vmcs_read(VMCS_GUEST_EFER);
+	value |= CR0_ET;	/* hard-wired to 1 since the Pentium 4 */
+	if ((value >> 32) || (value & ~vmx_cfg.cr0_fixed1 & ~vmx_cfg.guest_cr0_set) ||
+	    ((value & CR0_PG) && !(value & CR0_PE)) || ((value & CR0_NW) && !(value & CR0_CD)))
+		return false;
+	if (!(old & CR0_PG) && (value & CR0_PG) && (efer & EFER_LME)) {
+		if (!(vmcs_read(VMCS_CR4_SHADOW) & CR4_PAE))
+			return false;
+		vmx_set_long_mode(true);
+	} else if ((old & CR0_PG) && !(value & CR0_PG) && (efer & EFER_LMA)) {
+		if (vmcs_read(VMCS_GUEST_CS_AR) & AR_L)
+			return false;	/* paging cannot be turned off in 64-bit code */
+		vmx_set_long_mode(false);
+	}
+	vmcs_write(VMCS_CR0_SHADOW, value);
+	vmcs_write(VMCS_GUEST_CR0, value | vmx_cfg.guest_cr0_set);
+	vmx_load_pdptes(v);
+	vmx_flush_guest_tlb(v);
+	return true;
+}
+
+/* MOV to CR4: VMXE and SMXE stay hidden (CPUID hides VMX and SMX), as do bits the CPU
+ * cannot set in VMX operation; long mode needs PAE. */
+static bool vmx_write_cr4(struct vcpu *v, uint64_t value)
+{
+	if ((value & vmx_cfg.cr4_forbidden) || (vmx_guest_long_mode() && !(value & CR4_PAE)))
+		return false;
+	vmcs_write(VMCS_CR4_SHADOW, value);
+	vmcs_write(VMCS_GUEST_CR4, value | vmx_cfg.guest_cr4_set);
+	vmx_load_pdptes(v);
+	vmx_flush_guest_tlb(v);
+	return true;
+}
+
+/* Only MOV to CR0/CR4 can exit: CR3 and CR8 exiting are off, and CLTS/LMSW touch no
+ * masked bit (vmx_controls.c). Anything else is reported. */
+bool vmx_exit_cr_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	unsigned cr = CRQ_NUMBER(q);
+	v->stats.by_reason[EXIT_REASON_CR_ACCESS]++;
+	if (CRQ_TYPE(q) != CRQ_TYPE_MOV_TO_CR || (cr != 0 && cr != 4)) {
+		vmx_stop_vm(v, "unexpected CR-access exit, qualification %#llx",
+			    (unsigned long long)q);
+		return false;
+	}
+	uint64_t value = v->gprs.r[CRQ_GPR(q)];
+	/* Outside 64-bit mode the operand is 32 bits (SDM Vol. 2B, MOV-Move to/from CR). */
+	if (!vmx_guest_long_mode() || !(vmcs_read(VMCS_GUEST_CS_AR) & AR_L))
+		value = (uint32_t)value;
+	if (cr == 0 ? vmx_write_cr0(v, value) : vmx_write_cr4(v, value))
+		vmx_skip_instruction(v);
+	else
+		vmx_inject_exception(v, VECTOR_GP, true, 0);
+	return true;
+}
+
+/*
+ * WRMSR to EFER (SDM Vol. 4, IA32_EFER; Vol. 3A 10.8.5): SCE, LME and NXE are the guest's,
+ * LMA is the CPU's (kept), and LME cannot change while paging is on. The VMCS copy is
+ * what the "load IA32_EFER" entry control puts in the register.
+ */
+enum msr_result vmx_write_efer(struct vcpu *v, uint64_t value)
+{
+	uint64_t cur = vmcs_read(VMCS_GUEST_EFER);
+	(void)v;
+	if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+		return MSR_GP;
+	if ((vmcs_read(VMCS_GUEST_CR0) & CR0_PG) && ((value ^ cur) & EFER_LME))
+		return MSR_GP;
+	vmcs_write(VMCS_GUEST_EFER, (value & ~EFER_LMA) | (cur & EFER_LMA));
+	return MSR_OK;
+}

@@ -1,0 +1,114 @@
+; vmx_entry: VMLAUNCH/VMRESUME and the VM-exit landing point, with the guest's GPRs.
+bits 64
+default rel
+section .text
+
+; Offsets into struct x86_gprs (arch/x86/regs.h): register number * 8.
+%define G_RAX 8*0
+%define G_RCX 8*1
+%define G_RDX 8*2
+%define G_RBX 8*3
+%define G_RBP 8*5
+%define G_RSI 8*6
+%define G_RDI 8*7
+%define G_R8  8*8
+%define G_R9  8*9
+%define G_R10 8*10
+%define G_R11 8*11
+%define G_R12 8*12
+%define G_R13 8*13
+%define G_R14 8*14
+%define G_R15 8*15
+
+%define VMCS_HOST_RSP 0x6c14
+
+; enum vmx_status vmx_enter(struct x86_gprs *gprs, uint64_t launched)
+;
+; SDM Vol. 3C 27.5 / 28.5: VM entry loads the guest's RSP, RIP and RFLAGS from the VMCS
+; and VM exit loads the host's from HOST_RSP and HOST_RIP (= vmx_exit_stub) with
+; RFLAGS = 2, so interrupts are off on return, exactly as the C caller left them. The
+; other GPRs are not in the VMCS: they are loaded here and saved in vmx_exit_stub.
+; HOST_RSP points at the saved `gprs` argument, which is how the exit path finds it.
+; Returns VMX_OK (0) after a VM exit, or VMX_FAIL_INVALID (1) / VMX_FAIL_VALID (2)
+; when the instruction itself failed (SDM 31.2) and the guest never ran.
+global vmx_enter
+vmx_enter:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	push rdi			; [rsp] guest GPRs
+
+	mov rax, VMCS_HOST_RSP
+	vmwrite rax, rsp
+	jbe .failed			; CF or ZF: no current VMCS or a bad field
+
+	test rsi, rsi			; MOVs below keep these flags for the jump
+	mov rax, rdi
+	mov rcx, [rax + G_RCX]
+	mov rdx, [rax + G_RDX]
+	mov rbx, [rax + G_RBX]
+	mov rbp, [rax + G_RBP]
+	mov rsi, [rax + G_RSI]
+	mov rdi, [rax + G_RDI]
+	mov r8,  [rax + G_R8]
+	mov r9,  [rax + G_R9]
+	mov r10, [rax + G_R10]
+	mov r11, [rax + G_R11]
+	mov r12, [rax + G_R12]
+	mov r13, [rax + G_R13]
+	mov r14, [rax + G_R14]
+	mov r15, [rax + G_R15]
+	mov rax, [rax + G_RAX]
+	jnz .resume
+	vmlaunch
+	jmp .failed
+.resume:
+	vmresume
+	; Falling through means VMfailInvalid (CF) or VMfailValid (ZF); MOV keeps the flags.
+.failed:
+	mov eax, 1
+	jc .out
+	mov eax, 2
+.out:
+	add rsp, 8
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
+; VM exit: RSP = HOST_RSP, every GPR but RSP still the guest's.
+global vmx_exit_stub
+vmx_exit_stub:
+	push rdi			; guest RDI; [rsp + 8] is now the gprs pointer
+	mov rdi, [rsp + 8]
+	mov [rdi + G_RAX], rax
+	mov [rdi + G_RCX], rcx
+	mov [rdi + G_RDX], rdx
+	mov [rdi + G_RBX], rbx
+	mov [rdi + G_RBP], rbp
+	mov [rdi + G_RSI], rsi
+	mov [rdi + G_R8],  r8
+	mov [rdi + G_R9],  r9
+	mov [rdi + G_R10], r10
+	mov [rdi + G_R11], r11
+	mov [rdi + G_R12], r12
+	mov [rdi + G_R13], r13
+	mov [rdi + G_R14], r14
+	mov [rdi + G_R15], r15
+	pop rax
+	mov [rdi + G_RDI], rax
+	xor eax, eax			; VMX_OK
+	add rsp, 8
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret

@@ -1,0 +1,232 @@
+/* vmx_exits: what nestor does for each VM exit the VMX backend asks for. */
+#include "apic/apic_vm.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/vmx/vmx_internal.h"
+#include "core/run_end.h"
+#include "core/vcpu_cpuid.h"
+#include "core/vm.h"
+
+/* Basic exit reasons (SDM Vol. 3D, Appendix C). */
+enum {
+	VMX_EXIT_EXCEPTION_NMI = 0,
+	VMX_EXIT_EXTERNAL_INTERRUPT = 1,
+	VMX_EXIT_TRIPLE_FAULT = 2,
+	VMX_EXIT_IRQ_WINDOW = 7,
+	VMX_EXIT_NMI_WINDOW = 8,
+	VMX_EXIT_CPUID = 10,
+	VMX_EXIT_HLT = 12,
+	VMX_EXIT_INVD = 13,
+	VMX_EXIT_RDPMC = 15,
+	VMX_EXIT_VMCALL = 18,
+	VMX_EXIT_VMCLEAR = 19,
+	VMX_EXIT_VMXON = 27,
+	VMX_EXIT_CR_ACCESS = 28,
+	VMX_EXIT_IO = 30,
+	VMX_EXIT_RDMSR = 31,
+	VMX_EXIT_WRMSR = 32,
+	VMX_EXIT_MWAIT = 36,
+	VMX_EXIT_MONITOR = 39,
+	VMX_EXIT_TPR_BELOW_THRESHOLD = 43,
+	VMX_EXIT_EPT_VIOLATION = 48,
+	VMX_EXIT_INVEPT = 50,
+	VMX_EXIT_INVVPID = 53,
+	VMX_EXIT_XSETBV = 55,
+};
+
+#define MSR_TSC 0x10
+#define MSR_PAT 0x277
+#define MSR_EFER 0xc0000080
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+
+static void vmx_count(struct vcpu *v, enum vcpu_exit_reason r)
+{
+	v->stats.by_reason[r]++;
+}
+
+/* I/O instructions: the exit qualification says it all (SDM 28.2.1, Table 28-5). */
+static bool vmx_exit_io(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint16_t port = (uint16_t)(q >> 16);
+	unsigned size = (unsigned)(q & 7) + 1;
+	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
+
+	vmx_count(v, EXIT_REASON_IO);
+	if (q & (1u << 4)) {
+		vmx_stop_vm(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
+		return false;
+	}
+	if (q & (1u << 3)) {
+		uint32_t value = vm_io_read(v->vm, port, size);
+		uint64_t *rax = &v->gprs.r[GPR_RAX];
+		/* IN EAX zero-extends into RAX; IN AL/AX leave the rest of RAX alone. */
+		*rax = size == 4 ? value : (*rax & ~mask) | value;
+	} else {
+		vm_io_write(v->vm, port, size, (uint32_t)(v->gprs.r[GPR_RAX] & mask));
+	}
+	vmx_skip_instruction(v);
+	return true;
+}
+
+static bool vmx_exit_cpuid(struct vcpu *v)
+{
+	struct cpuid_regs r;
+	vmx_count(v, EXIT_REASON_CPUID);
+	vcpu_cpuid(v, vmcs_read(VMCS_GUEST_CR4), (uint32_t)v->gprs.r[GPR_RAX],
+		   (uint32_t)v->gprs.r[GPR_RCX], &r);
+	v->gprs.r[GPR_RAX] = r.eax;
+	v->gprs.r[GPR_RBX] = r.ebx;
+	v->gprs.r[GPR_RCX] = r.ecx;
+	v->gprs.r[GPR_RDX] = r.edx;
+	vmx_skip_instruction(v);
+	return true;
+}
+
+/* The MSRs whose guest copy lives in the VMCS; everything else is vcpu_msr's. */
+static enum msr_result vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case MSR_EFER: *value = vmcs_read(VMCS_GUEST_EFER); return MSR_OK;
+	case MSR_PAT: *value = vmcs_read(VMCS_GUEST_PAT); return MSR_OK;
+	case MSR_TSC: *value = rdtsc() + vmcs_read(VMCS_TSC_OFFSET); return MSR_OK;
+	default: return vcpu_msr_read(v, msr, value);
+	}
+}
+
+static enum msr_result vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	switch (msr) {
+	case MSR_EFER:
+		return vmx_write_efer(v, value);
+	case MSR_PAT:
+		if (!vcpu_msr_pat_valid(value))
+			return MSR_GP;
+		vmcs_write(VMCS_GUEST_PAT, value);
+		return MSR_OK;
+	case MSR_TSC:
+		vmcs_write(VMCS_TSC_OFFSET, value - rdtsc());
+		return MSR_OK;
+	default:
+		return vcpu_msr_write(v, msr, value);
+	}
+}
+
+static bool vmx_exit_msr(struct vcpu *v, bool write)
+{
+	uint32_t msr = (uint32_t)v->gprs.r[GPR_RCX];
+	enum msr_result r;
+
+	vmx_count(v, write ? EXIT_REASON_MSR_WRITE : EXIT_REASON_MSR_READ);
+	if (write) {
+		uint64_t value = (v->gprs.r[GPR_RDX] << 32) | (uint32_t)v->gprs.r[GPR_RAX];
+		r = vmx_msr_write(v, msr, value);
+	} else {
+		uint64_t value = 0;
+		r = vmx_msr_read(v, msr, &value);
+		if (r == MSR_OK) {
+			v->gprs.r[GPR_RAX] = (uint32_t)value;
+			v->gprs.r[GPR_RDX] = value >> 32;
+		}
+	}
+	if (r == MSR_GP)
+		vmx_inject_exception(v, VECTOR_GP, true, 0);
+	else
+		vmx_skip_instruction(v);
+	return true;
+}
+
+static bool vmx_exit_hlt(struct vcpu *v)
+{
+	vmx_count(v, EXIT_REASON_HLT);
+	vmx_skip_instruction(v);
+	v->state = VCPU_HALTED;
+	return true;
+}
+
+/* Reason 43 (SDM 29.1.2): VTPR, already synced to the vLAPIC, fell below the threshold. */
+static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
+{
+	vmx_count(v, EXIT_REASON_TPR_BELOW_THRESHOLD);
+	vlapic_tpr_below_threshold_exit(apic_vm_vcpu(&v->vm->apic, v->id));
+	return true;
+}
+
+/* Exit reason 0: only NMIs arrive here (the exception bitmap is 0); nestor sends none. */
+static bool vmx_exit_exception_nmi(struct vcpu *v)
+{
+	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
+	vmx_count(v, EXIT_REASON_OTHER);
+	vmx_log_guest_state(v);
+	vmx_stop_vm(v, "unexpected %s exit, interruption information %#x",
+		    (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI ? "host NMI" : "exception", info);
+	return false;
+}
+
+static bool vmx_exit_triple_fault(struct vcpu *v)
+{
+	vmx_count(v, EXIT_REASON_TRIPLE_FAULT);
+	vmx_stop_vm(v, "triple fault (VMX exit reason 2) at rip %#llx; nestor stops the VM "
+		    "instead of resetting it", (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+	return false;
+}
+
+/* An instruction the guest cannot have (CPUID hides VMX, MONITOR/MWAIT, perfmon): #UD,
+ * or #GP(0) for RDPMC, whose counter index is never valid here (SDM Vol. 2B, RDPMC). */
+static bool vmx_exit_refused_insn(struct vcpu *v, enum vcpu_exit_reason r, uint8_t vector)
+{
+	vmx_count(v, r);
+	vmx_inject_exception(v, vector, vector == VECTOR_GP, 0);
+	return true;
+}
+
+bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
+{
+	uint32_t basic = reason & 0xffff;
+
+	switch (basic) {
+	case VMX_EXIT_IO: return vmx_exit_io(v);
+	case VMX_EXIT_CPUID: return vmx_exit_cpuid(v);
+	case VMX_EXIT_RDMSR: return vmx_exit_msr(v, false);
+	case VMX_EXIT_WRMSR: return vmx_exit_msr(v, true);
+	case VMX_EXIT_HLT: return vmx_exit_hlt(v);
+	case VMX_EXIT_EPT_VIOLATION: return vmx_exit_ept_violation(v);
+	case VMX_EXIT_CR_ACCESS: return vmx_exit_cr_access(v);
+	case VMX_EXIT_TPR_BELOW_THRESHOLD: return vmx_exit_tpr_below_threshold(v);
+	case VMX_EXIT_XSETBV: return vmx_exit_xsetbv(v);
+	case VMX_EXIT_TRIPLE_FAULT: return vmx_exit_triple_fault(v);
+	case VMX_EXIT_EXCEPTION_NMI: return vmx_exit_exception_nmi(v);
+	case VMX_EXIT_EXTERNAL_INTERRUPT:
+		vmx_count(v, EXIT_REASON_EXTERNAL_INTERRUPT);
+		return true;	/* the run loop took the host interrupt */
+	case VMX_EXIT_IRQ_WINDOW:
+		vmx_count(v, EXIT_REASON_IRQ_WINDOW);
+		return true;	/* the window is open: the next entry's decision injects */
+	case VMX_EXIT_NMI_WINDOW:
+		vmx_count(v, EXIT_REASON_NMI_WINDOW);
+		return true;
+	case VMX_EXIT_INVD:
+		vmx_count(v, EXIT_REASON_OTHER);
+		vmx_skip_instruction(v);	/* no caches to drop that the guest could see */
+		return true;
+	case VMX_EXIT_RDPMC:
+		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, VECTOR_GP);
+	case VMX_EXIT_MWAIT:
+	case VMX_EXIT_MONITOR:
+		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, VECTOR_UD);
+	case VMX_EXIT_VMCALL:
+		return vmx_exit_refused_insn(v, EXIT_REASON_HYPERCALL, VECTOR_UD);
+	case VMX_EXIT_INVEPT:
+	case VMX_EXIT_INVVPID:
+		return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, VECTOR_UD);
+	default:
+		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)
+			return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, VECTOR_UD);
+		vmx_count(v, EXIT_REASON_OTHER);
+		vmx_log_guest_state(v);
+		vmx_stop_vm(v, "unhandled VMX exit %u (%s), qualification %#llx", basic,
+			    vmx_exit_name(basic),
+			    (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
+		return false;
+	}
+}

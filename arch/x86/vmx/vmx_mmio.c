@@ -1,0 +1,60 @@
+/* vmx_mmio: an EPT violation outside guest RAM is an MMIO access: decode and emulate it. */
+#include "arch/x86/decode/mmio_emul.h"
+#include "arch/x86/vmx/vmx_internal.h"
+#include "core/vcpu_mmio.h"
+#include "core/vm.h"
+
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+#define VECTOR_PF 14
+
+/* CR2 is not part of the VMCS: the guest's lives in the register itself (SDM 27.3.1). */
+static void write_guest_cr2(uint64_t value)
+{
+	__asm__ volatile("mov %0, %%cr2" ::"r"(value) : "memory");
+}
+
+/*
+ * EPT maps guest RAM only, so an EPT violation (SDM 28.2.1, Table 28-7) is the LAPIC page,
+ * the I/O APIC window or a hole. The guest-physical address is in the VMCS; the VMCS does
+ * not describe the instruction, so it is fetched and decoded (Intel decoding rules, no
+ * AMD flag) and carried out against the vCPU's MMIO view.
+ */
+bool vmx_exit_ept_violation(struct vcpu *v)
+{
+	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
+	struct x86_emul_cpu cpu;
+	struct x86_emul_outcome out;
+	struct x86_mmio_ops ops = vcpu_mmio_ops(v);
+
+	v->stats.by_reason[EXIT_REASON_MMIO]++;
+	if (guest_mem_contains(&v->vm->mem, gpa, 1)) {
+		vmx_stop_vm(v, "EPT violation inside guest RAM at gpa %#llx (qualification %#llx)",
+			    (unsigned long long)gpa,
+			    (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
+		return false;
+	}
+	vmx_emul_cpu(v, &cpu);
+	switch (x86_emulate_mmio_at_rip(&cpu, 0, gpa, &ops, &out)) {
+	case X86_EMUL_OK:
+		vmcs_write(VMCS_GUEST_RFLAGS, cpu.rflags);
+		vmx_complete_instruction(cpu.rip);
+		return true;
+	case X86_EMUL_UD:
+		vmx_inject_exception(v, VECTOR_UD, false, 0);
+		return true;
+	case X86_EMUL_GP:
+		vmx_inject_exception(v, VECTOR_GP, true, 0);
+		return true;
+	case X86_EMUL_PAGE_FAULT:
+		write_guest_cr2(out.fault_linear);
+		vmx_inject_exception(v, VECTOR_PF, true, out.pf_error);
+		return true;
+	default:
+		vmx_stop_vm(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
+			    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
+			    (unsigned long long)cpu.rip, out.why, out.map, out.opcode,
+			    out.modrm_reg, out.len);
+		return false;
+	}
+}

@@ -1,0 +1,86 @@
+/* vmx_vm: per-VM VMX state: EPT over guest RAM, the MSR bitmap and the I/O bitmaps. */
+#include "arch/x86/pagetable.h"
+#include "arch/x86/vmx/vmx.h"
+#include "arch/x86/vmx/vmx_internal.h"
+#include "core/log.h"
+#include "core/page_alloc.h"
+#include "core/string.h"
+#include "core/vm.h"
+
+/*
+ * EPT entries (SDM Vol. 3C 29.3.2): bits 2:0 read/write/execute; leaves carry the memory
+ * type in bits 5:3 (6 = write-back, guest RAM is ordinary memory) and bit 7 marks a
+ * 2 MiB leaf. Anything not mapped (LAPIC, IOAPIC, holes) is an EPT violation that nestor
+ * emulates as MMIO.
+ */
+#define EPT_RWX 0x7ull
+#define EPT_MEMTYPE_WB (6ull << 3)
+static const struct pt_format ept_format = {
+	.table = EPT_RWX,
+	.leaf_4k = EPT_RWX | EPT_MEMTYPE_WB,
+	.leaf_2m = EPT_RWX | EPT_MEMTYPE_WB | PT_LARGE,
+};
+
+/* EPTP (SDM 25.6.11): memory type WB in 2:0, page-walk length - 1 = 3 in 5:3, no A/D. */
+#define EPTP_WB_4LEVEL (6ull | (3ull << 3))
+
+/*
+ * MSRs the guest may touch without an exit, as on SVM. The CPU switches FS/GS base and
+ * the SYSENTER MSRs through the VMCS; KERNEL_GS_BASE and the SYSCALL MSRs are not
+ * switched at all and simply stay the guest's, which is safe because nestor's own code
+ * never executes SWAPGS, SYSCALL or SYSENTER.
+ */
+static const uint32_t vmx_passthrough_msrs[] = {
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
+	0xc0000084,				/* SFMASK */
+	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+};
+
+/*
+ * SDM 25.6.9: one bit per MSR; read bitmaps for 0-1fff and c0000000-c0001fff at 0 and
+ * 1 KiB, write bitmaps at 2 and 3 KiB. MSRs outside both ranges always exit.
+ */
+static void vmx_msr_bitmap_allow(uint8_t *bitmap, uint32_t msr)
+{
+	uint32_t base;
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base = 1024;
+	else
+		return;
+	uint32_t bit = msr & 0x1fff;
+	bitmap[base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	bitmap[base + 2048 + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
+bool vmx_vm_init(struct vm *vm)
+{
+	struct vmx_vm *x = (struct vmx_vm *)page_alloc(&nestor_pages, 1, 1);
+	uint64_t msr_bitmap = page_alloc(&nestor_pages, 1, 1);
+	uint64_t io_bitmaps = page_alloc(&nestor_pages, 2, 1);
+	uint64_t ept = pt_alloc_root();
+	if (!x || !msr_bitmap || !io_bitmaps || !ept) {
+		log_error("vmx: out of pages for the VM's tables");
+		return false;
+	}
+	if (!pt_map(ept, &ept_format, 0, (uint64_t)(uintptr_t)vm->mem.hva, vm->mem.size)) {
+		log_error("vmx: out of pages for the EPT");
+		return false;
+	}
+	/* Every port exits: the platform is entirely nestor's devices. */
+	memset((void *)io_bitmaps, 0xff, 2 * 4096);
+	memset((void *)msr_bitmap, 0xff, 4096);
+	for (unsigned i = 0; i < sizeof(vmx_passthrough_msrs) / sizeof(vmx_passthrough_msrs[0]); i++)
+		vmx_msr_bitmap_allow((uint8_t *)msr_bitmap, vmx_passthrough_msrs[i]);
+	x->eptp = ept | EPTP_WB_4LEVEL;
+	x->msr_bitmap_pa = msr_bitmap;
+	x->io_bitmap_a_pa = io_bitmaps;
+	x->io_bitmap_b_pa = io_bitmaps + 4096;
+	vm->arch = x;
+	log_info("vmx: EPT maps %llu MiB of guest RAM at host %#llx",
+		 (unsigned long long)(vm->mem.size >> 20),
+		 (unsigned long long)(uintptr_t)vm->mem.hva);
+	return true;
+}

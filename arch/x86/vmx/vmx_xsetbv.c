@@ -1,0 +1,54 @@
+/* vmx_xsetbv: XSETBV always exits under VMX; nestor checks it and executes it for the guest. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/vmx/vmx_internal.h"
+
+#define CR4_OSXSAVE (1ull << 18)
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_AVX (1ull << 2)
+#define XCR0_BNDREGS (1ull << 3)
+#define XCR0_BNDCSR (1ull << 4)
+#define XCR0_AVX512 (7ull << 5)		/* opmask, ZMM_Hi256, Hi16_ZMM */
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+
+/*
+ * The #GP rules of XSETBV (SDM Vol. 2C, XSETBV; Vol. 1 13.3): XCR0 only, CPL 0, x87 always
+ * on, nothing the CPU does not support, AVX only with SSE, the AVX-512 states all or none
+ * and only with AVX, the two MPX states together.
+ */
+static bool xcr0_valid(uint64_t value)
+{
+	struct cpuid_regs r = cpuid(0xd, 0);
+	uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
+	if (!(value & XCR0_X87) || (value & ~supported))
+		return false;
+	if ((value & XCR0_AVX) && !(value & XCR0_SSE))
+		return false;
+	if ((value & XCR0_AVX512) && ((value & XCR0_AVX512) != XCR0_AVX512 || !(value & XCR0_AVX)))
+		return false;
+	return !(value & XCR0_BNDREGS) == !(value & XCR0_BNDCSR);
+}
+
+/*
+ * The value goes into the real XCR0: nestor's own code never uses extended state
+ * (-mgeneral-regs-only) and one vCPU owns each CPU, so XCR0 stays the guest's.
+ */
+bool vmx_exit_xsetbv(struct vcpu *v)
+{
+	uint64_t value = (v->gprs.r[GPR_RDX] << 32) | (uint32_t)v->gprs.r[GPR_RAX];
+	unsigned cpl = ((uint32_t)vmcs_read(VMCS_GUEST_SS_AR) >> AR_DPL_SHIFT) & 3;
+
+	v->stats.by_reason[EXIT_REASON_OTHER]++;
+	if (!(vmcs_read(VMCS_GUEST_CR4) & CR4_OSXSAVE) || !(cpuid(1, 0).ecx & (1u << 26))) {
+		vmx_inject_exception(v, VECTOR_UD, false, 0);
+		return true;
+	}
+	if (cpl != 0 || (uint32_t)v->gprs.r[GPR_RCX] != 0 || !xcr0_valid(value)) {
+		vmx_inject_exception(v, VECTOR_GP, true, 0);
+		return true;
+	}
+	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+	vmx_skip_instruction(v);
+	return true;
+}
