@@ -143,7 +143,7 @@ void host_acpi_parse(uint64_t rsdp_pa, struct host_acpi *out)
 void host_acpi_log(const struct host_acpi *a)
 {
 	if (!a->has_madt) {
-		log_info("host: no ACPI MADT from the firmware (%s): running on the boot CPU only",
+		log_info("host: no ACPI MADT from the firmware (%s): CPUs unknown",
 			 a->has_rsdp ? "tables present, MADT missing" : "no RSDP published");
 		return;
 	}

@@ -94,18 +94,39 @@ static bool smp_start_one(unsigned index, uint32_t apic_id, uintptr_t page)
 	return true;
 }
 
+/*
+ * Without a MADT (OVMF under Bochs publishes no ACPI tables) nobody says which CPUs exist.
+ * When the smp option asks for N > 1 CPUs, APIC IDs 0..N-1 are tried in turn, the IDs a
+ * PC's firmware and Bochs give its CPUs; an ID nobody answers costs one start timeout.
+ * Without the option the boot CPU runs alone, as before.
+ */
+static unsigned smp_probe_aps(unsigned limit, uintptr_t page, uint32_t bsp_id)
+{
+	unsigned online = 1;
+	log_info("smp: no MADT: trying APIC IDs 0-%u for the %u CPUs smp=%u asks for", limit - 1,
+		 limit, limit);
+	for (uint32_t id = 0; id < limit && online < limit; id++)
+		if (id != bsp_id && smp_start_one(online, id, page))
+			online++;
+	return online;
+}
+
 unsigned smp_start_aps(const struct host_acpi *acpi, unsigned limit, uintptr_t page)
 {
 	struct percpu *bsp = percpu_this();
 	bsp->apic_id = lapic_id();
 	bsp->online = true;
 	unsigned online = 1;
-	if (!acpi->has_madt)
+	if (!acpi->has_madt && limit <= 1) {
+		log_info("smp: no MADT and no smp=N option: boot CPU only");
 		return online;
+	}
 	if (!page || page >= 0x100000 || (page & 0xfff)) {
 		log_error("smp: no usable trampoline page below 1 MiB; boot CPU only");
 		return online;
 	}
+	if (!acpi->has_madt)
+		return smp_probe_aps(limit, page, bsp->apic_id);
 	for (unsigned i = 0; i < acpi->ncpus; i++) {
 		if (limit && online >= limit)
 			break;
