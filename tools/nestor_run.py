@@ -6,6 +6,7 @@ never by the emulator's exit code alone (Bochs always exits 1).
 """
 import dataclasses
 import os
+import random
 import re
 import shutil
 import signal
@@ -41,6 +42,8 @@ END_LINE = re.compile(r"\[nestor\] run ended: status (0x[0-9a-f]+|0) \(([^)]*)\)
 BANNER = "[nestor] nestor "
 
 DEFAULT_CPU = {"qemu": "max", "bochs": "corei7_ivy_bridge_3770k"}
+RFB_BIND_FAILED = "RFB could not bind any port"
+BOCHS_START_ATTEMPTS = 4
 
 
 @dataclasses.dataclass
@@ -180,42 +183,8 @@ clock: sync=none, time0=local
 
 # ---- a run --------------------------------------------------------------------------
 
-def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
-        append=None, timeout=120, workdir=None, echo=False, extra_files=None):
-    """Boots nestor once and returns a RunResult. Never raises on a failed run."""
-    cpu = cpu or DEFAULT_CPU[emulator]
-    if workdir is None:
-        os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
-        workdir = tempfile.mkdtemp(prefix="%s-" % emulator, dir=os.path.join(BUILD, "runs"))
-    workdir = os.path.abspath(workdir)
-    os.makedirs(workdir, exist_ok=True)
-
-    opts = list(options)
-    files = dict(extra_files or {})
-    if kernel:
-        files["KERNEL"] = kernel
-        opts.append("kernel=\\KERNEL")
-        opts.append("mem=%d" % mem)
-    if initrd:
-        files["INITRD"] = initrd
-        opts.append("initrd=\\INITRD")
-    if append is not None:
-        opts.append("append=%s" % append)
-    if smp != 1:
-        opts.append("smp=%d" % smp)
-    files["nestor.cfg"] = nestor_cfg(opts)
-    disk = os.path.join(workdir, "boot.img")
-    make_boot_volume(disk, files)
-
-    # The emulated machine needs room for the firmware, nestor and the guest's RAM.
-    machine_mb = 256 + (mem if kernel else 0)
-    if emulator == "qemu":
-        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb)
-    elif emulator == "bochs":
-        cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)
-    else:
-        raise ValueError("unknown emulator %r" % emulator)
-
+def _run_emulator(cmd, workdir, emulator, timeout, echo):
+    """Runs one emulator process, streaming its console; the run's lines and verdict."""
     console_path = os.path.join(workdir, "console.log")
     lines, status, banner_time, timed_out = [], None, None, False
     start = time.monotonic()
@@ -263,6 +232,57 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
         except ProcessLookupError:
             pass
         rc = proc.wait()
+
+    return lines, status, banner_time, timed_out, elapsed, rc
+
+
+def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
+        append=None, timeout=120, workdir=None, echo=False, extra_files=None):
+    """Boots nestor once and returns a RunResult. Never raises on a failed run."""
+    cpu = cpu or DEFAULT_CPU[emulator]
+    if workdir is None:
+        os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
+        workdir = tempfile.mkdtemp(prefix="%s-" % emulator, dir=os.path.join(BUILD, "runs"))
+    workdir = os.path.abspath(workdir)
+    os.makedirs(workdir, exist_ok=True)
+
+    opts = list(options)
+    files = dict(extra_files or {})
+    if kernel:
+        files["KERNEL"] = kernel
+        opts.append("kernel=\\KERNEL")
+        opts.append("mem=%d" % mem)
+    if initrd:
+        files["INITRD"] = initrd
+        opts.append("initrd=\\INITRD")
+    if append is not None:
+        opts.append("append=%s" % append)
+    if smp != 1:
+        opts.append("smp=%d" % smp)
+    files["nestor.cfg"] = nestor_cfg(opts)
+    disk = os.path.join(workdir, "boot.img")
+    make_boot_volume(disk, files)
+
+    # The emulated machine needs room for the firmware, nestor and the guest's RAM.
+    machine_mb = 256 + (mem if kernel else 0)
+    if emulator == "qemu":
+        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb)
+    elif emulator == "bochs":
+        cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)
+    else:
+        raise ValueError("unknown emulator %r" % emulator)
+
+    # Bochs's RFB display binds the first free port from 5900; two Bochs starting at the
+    # same moment can both bind one port, and the loser then fails every later bind on that
+    # socket and exits ("RFB could not bind any port"). Such a run never started: retry it.
+    for attempt in range(BOCHS_START_ATTEMPTS if emulator == "bochs" else 1):
+        if attempt:
+            time.sleep(random.uniform(0.5, 2.0))
+            cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)   # drops the stale lock
+        lines, status, banner_time, timed_out, elapsed, rc = _run_emulator(
+            cmd, workdir, emulator, timeout, echo)
+        if not any(RFB_BIND_FAILED in l for l in lines):
+            break
 
     if status is not None:
         exit_code = exit_code_for(status)
