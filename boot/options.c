@@ -23,6 +23,7 @@ static const char *const log_level_choices[] = { "", "error", "warn", "info", "d
 						 "trace", NULL };
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
 					     NULL };
+static const char *const apicv_choices[] = { "off", "on", NULL };
 
 static const struct option_desc option_table[] = {
 	{ "log", OPT_ENUM, offsetof(struct nestor_options, log_level), 0, log_level_choices,
@@ -33,6 +34,8 @@ static const struct option_desc option_table[] = {
 	  "CPUs to use (0: all)" },
 	{ "mem", OPT_UINT, offsetof(struct nestor_options, mem_mb), 0, NULL, 16, 3072,
 	  "guest RAM in MiB" },
+	{ "apicv", OPT_ENUM, offsetof(struct nestor_options, apicv), 0, apicv_choices, 0, 0,
+	  "hardware APIC virtualization (off: TPR shadow / V_TPR only)" },
 	{ "kernel", OPT_STRING, offsetof(struct nestor_options, kernel), OPTIONS_PATH_MAX,
 	  NULL, 0, 0, "payload file on the boot volume" },
 	{ "initrd", OPT_STRING, offsetof(struct nestor_options, initrd), OPTIONS_PATH_MAX,
@@ -50,6 +53,7 @@ void options_set_defaults(struct nestor_options *o)
 	o->fault = FAULT_NONE;
 	o->smp = 0;
 	o->mem_mb = 256;
+	o->apicv = APICV_OFF;
 }
 
 static bool is_space(char c)

@@ -17,6 +17,16 @@ enum debug_fault {
 	FAULT_PANIC,	/* call panic() */
 };
 
+/*
+ * Hardware APIC virtualization (option apicv=). off: the seeds' configuration (VMX TPR
+ * shadow without virtual-interrupt delivery, SVM V_TPR without AVIC), even on CPUs that
+ * offer more; on: VMX APICv / SVM AVIC, for backends that implement it.
+ */
+enum apicv_mode {
+	APICV_OFF,
+	APICV_ON,
+};
+
 #define OPTIONS_PATH_MAX 128
 #define OPTIONS_STRING_MAX 512
 
@@ -25,6 +35,7 @@ struct nestor_options {
 	enum debug_fault fault;
 	unsigned smp;			/* CPUs to use; 0 means all the host has */
 	unsigned mem_mb;		/* guest RAM in MiB */
+	enum apicv_mode apicv;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */

@@ -78,12 +78,12 @@ static void vm_timer_interrupt(struct trap_frame *f)
 	lapic_eoi();	/* its only job is to make the CPU leave the guest or HLT */
 }
 
-static bool vm_create_interrupts(struct vm *vm)
+static bool vm_create_interrupts(struct vm *vm, bool apicv)
 {
 	struct apic_vm_config cfg = {
 		.nr_vcpus = vm->nvcpus,
 		.ioapic_eoi_register = true,
-		.apicv = false,
+		.apicv = apicv,
 		.x2apic = true,
 		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?
 				      cpuid(0x80000008, 0).eax & 0xff : 36,
@@ -135,7 +135,15 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 		log_error("vm: no guest RAM was allocated");
 		return false;
 	}
-	if (!vm_create_interrupts(vm) || !vm_create_devices(vm))
+	/* apicv=on asks the backend for hardware APIC virtualization; one without it says so
+	 * rather than silently running the TPR-shadow configuration instead. */
+	bool apicv = bi->options.apicv == APICV_ON;
+	if (apicv && !ops->apicv) {
+		log_error("vm: apicv=on: the %s backend does not implement hardware APIC "
+			  "virtualization yet (apicv=off runs TPR shadow / V_TPR)", ops->name);
+		return false;
+	}
+	if (!vm_create_interrupts(vm, apicv) || !vm_create_devices(vm))
 		return false;
 
 	struct guest_entry entry;

@@ -13,6 +13,7 @@ struct vm;
 
 struct virt_ops {
 	const char *name;
+	bool apicv;		/* implements apicv=on (VMX APICv, SVM AVIC) */
 	bool (*supported)(const struct cpu_caps *caps, char *why, size_t len);
 	bool (*cpu_enable)(struct percpu *cpu);
 	bool (*vm_init)(struct vm *vm);

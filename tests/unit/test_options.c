@@ -32,7 +32,20 @@ static void test_defaults(void **state)
 	assert_int_equal(o.fault, FAULT_NONE);
 	assert_int_equal(o.smp, 0);
 	assert_int_equal(o.mem_mb, 256);
+	assert_int_equal(o.apicv, APICV_OFF);
 	assert_string_equal(o.kernel, "");
+}
+
+static void test_apicv(void **state)
+{
+	(void)state;
+	assert_true(parse("apicv=on"));
+	assert_int_equal(o.apicv, APICV_ON);
+	assert_true(parse("apicv=off"));
+	assert_int_equal(o.apicv, APICV_OFF);
+	assert_false(parse("apicv=yes"));
+	assert_non_null(strstr(err, "option apicv: bad value 'yes' (expected off|on)"));
+	assert_int_equal(o.apicv, APICV_OFF);
 }
 
 static void test_values(void **state)
@@ -75,8 +88,8 @@ static void test_errors(void **state)
 {
 	(void)state;
 	assert_false(parse("bogus=1"));
-	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, kernel, "
-				 "initrd, append)");
+	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, apicv, "
+				 "kernel, initrd, append)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -118,6 +131,7 @@ static void test_log_lists_every_option(void **state)
 	assert_true(capture_contains("[nestor] option smp     = 2\n"));
 	assert_true(capture_contains("[nestor] option append  = \"a b\"\n"));
 	assert_true(capture_contains("[nestor] option log     = info\n"));
+	assert_true(capture_contains("[nestor] option apicv   = off\n"));
 }
 
 int main(void)
@@ -125,6 +139,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_values, setup),
+		cmocka_unit_test_setup(test_apicv, setup),
 		cmocka_unit_test_setup(test_quotes_comments_whitespace, setup),
 		cmocka_unit_test_setup(test_image_name_skipped_only_first, setup),
 		cmocka_unit_test_setup(test_errors, setup),
