@@ -237,8 +237,9 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo):
 
 
 def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
-        append=None, timeout=120, workdir=None, echo=False, extra_files=None):
-    """Boots nestor once and returns a RunResult. Never raises on a failed run."""
+        append=None, timeout=120, workdir=None, echo=False, extra_files=None, efi=NESTOR_EFI):
+    """Boots nestor (the image `efi`) once and returns a RunResult. Never raises on a failed
+    run."""
     cpu = cpu or DEFAULT_CPU[emulator]
     if workdir is None:
         os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
@@ -261,7 +262,7 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
         opts.append("smp=%d" % smp)
     files["nestor.cfg"] = nestor_cfg(opts)
     disk = os.path.join(workdir, "boot.img")
-    make_boot_volume(disk, files)
+    make_boot_volume(disk, files, efi)
 
     # The emulated machine needs room for the firmware, nestor and the guest's RAM.
     machine_mb = 256 + (mem if kernel else 0)

@@ -1,5 +1,6 @@
 """conftest: shared fixtures for the integration tier (nestor under QEMU and Bochs)."""
 import os
+import re
 import sys
 
 import pytest
@@ -8,6 +9,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import nestor_run  # noqa: E402
+from guestlib import GuestRun  # noqa: E402
 
 # (label, seconds) pairs that the terminal summary prints: timings are reported, never asserted.
 TIMINGS = []
@@ -22,6 +24,48 @@ def nestor_efi():
     if not os.path.isfile(nestor_run.NESTOR_EFI):
         pytest.fail("build/nestor.efi is missing: the integration tier runs after `make`")
     return nestor_run.NESTOR_EFI
+
+
+DEBUG_EXIT = re.compile(r"\[nestor\] vm: stopping: guest wrote (0x[0-9a-f]+) to the debug-exit")
+
+
+def run_guest_under_nestor(spec, emulator="qemu", cpu=None, smp=2, options=(), timeout=120,
+                           efi=nestor_run.NESTOR_EFI):
+    """Boots test guest `spec` under nestor; returns (GuestRun for guestlib, RunResult)."""
+    kernel = os.path.join(nestor_run.BUILD, "guests", spec.name + ".elf")
+    r = nestor_run.run(emulator=emulator, cpu=cpu, smp=smp, kernel=kernel, options=options,
+                       append=spec.cmdline or None, timeout=timeout, efi=efi)
+    m = DEBUG_EXIT.search(r.text)
+    run = GuestRun(output=r.text, debug_exit=int(m.group(1), 16) if m else None,
+                   timed_out=r.timed_out,
+                   description="nestor status %s, launcher exit %d" % (
+                       None if r.status is None else hex(r.status), r.exit_code))
+    return run, r
+
+
+def nestor_launcher(emulator="qemu", cpu=None, smp=2, results=None, timeout=120):
+    """A guestlib launcher: boots the guest under nestor with tools/nestor-run."""
+    def run_guest(spec):
+        run, r = run_guest_under_nestor(spec, emulator, cpu, smp, timeout=timeout)
+        if results is not None:
+            results.append(r)
+        record_timing("guest %s under nestor (%s)" % (spec.name, emulator), r.elapsed)
+        return run
+    return run_guest
+
+
+def check_nestor_outcome(r, name, nvcpus, triple_fault_marker):
+    """nestor itself stayed up and reported, whatever the guest did, and the run ended the
+    way the guest says: a triple fault stops the VM with nestor's report, all else passes."""
+    assert r.status is not None and r.status != nestor_run.STATUS_CRASH, r.text
+    for i in range(nvcpus):
+        assert r.has("[nestor] report: vcpu%d exits=" % i), r.text
+    assert not [l for l in r.nestor_lines() if "ERROR:" in l], r.text
+    if name == "triple_fault":
+        assert r.status == nestor_run.STATUS_VM_STOPPED, r.text
+        assert r.has(triple_fault_marker), r.text
+    else:
+        assert r.status == nestor_run.STATUS_PASS, r.text
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -4,47 +4,14 @@ The same guests and the same judging code as the bare-QEMU reference tier (guest
 with the NESTOR profile: every check must pass, nothing may be skipped, and the bad guests
 must end the way docs/guests.md says while nestor stays up and reports.
 """
-import os
-import re
-
 import pytest
 
-from conftest import ROOT, nestor_run, record_timing
-from guestlib import GUESTS, NESTOR, GuestRun, check_guest
-
-TIMEOUT_S = 120
-DEBUG_EXIT = re.compile(r"\[nestor\] vm: stopping: guest wrote (0x[0-9a-f]+) to the debug-exit")
-
-
-def nestor_launcher(emulator="qemu", cpu=None, smp=2, results=None):
-    """A guestlib launcher: boots the guest under nestor with tools/nestor-run."""
-    def run_guest(spec):
-        kernel = os.path.join(nestor_run.BUILD, "guests", spec.name + ".elf")
-        r = nestor_run.run(emulator=emulator, cpu=cpu, smp=smp, kernel=kernel,
-                           append=spec.cmdline or None, timeout=TIMEOUT_S)
-        m = DEBUG_EXIT.search(r.text)
-        if results is not None:
-            results.append(r)
-        record_timing("guest %s under nestor (%s)" % (spec.name, emulator), r.elapsed)
-        return GuestRun(output=r.text, debug_exit=int(m.group(1), 16) if m else None,
-                        timed_out=r.timed_out,
-                        description="nestor status %s, launcher exit %d" % (
-                            None if r.status is None else hex(r.status), r.exit_code))
-    return run_guest
+from conftest import check_nestor_outcome, nestor_launcher
+from guestlib import GUESTS, NESTOR, check_guest
 
 
 @pytest.mark.parametrize("name", sorted(GUESTS))
 def test_guest_under_nestor_svm(name, nestor_efi):
     results = []
     check_guest(GUESTS[name], NESTOR, nestor_launcher(results=results))
-    r = results[0]
-    # nestor itself stayed up and reported, whatever the guest did
-    assert r.status is not None and r.status != nestor_run.STATUS_CRASH, r.text
-    assert r.has("[nestor] report: vcpu0 exits="), r.text
-    assert r.has("[nestor] report: vcpu1 exits="), r.text
-    assert not [l for l in r.nestor_lines() if "ERROR:" in l], r.text
-    if name == "triple_fault":
-        assert r.status == nestor_run.STATUS_VM_STOPPED
-        assert r.has("triple fault (SVM SHUTDOWN)")
-    else:
-        assert r.status == nestor_run.STATUS_PASS, r.text
+    check_nestor_outcome(results[0], name, 2, "triple fault (SVM SHUTDOWN)")
