@@ -20,3 +20,6 @@ nestor-seed000-old: | deps
 	@echo "built $(BUILD)/nestor-seed000-old.efi (seed-000 fix disabled)"
 
 CHECK_PREREQS += nestor-seed000-old
+
+UNIT_TESTS += test_vmx
+UNIT_SRCS_test_vmx := $(VMX_PURE) core/format.c core/log.c

@@ -218,7 +218,7 @@ static void vmx_guest_cr_masks(struct vmx_config *c)
 	c->guest_cr0_set = c->cr0_fixed0 & ~(CR0_PE | CR0_PG);
 	c->cr0_mask = c->guest_cr0_set | ~c->cr0_fixed1;
 	c->guest_cr4_set = c->cr4_fixed0;
-	c->cr4_forbidden = (~c->cr4_fixed1 | CR4_VMXE | CR4_SMXE) & ~c->cr4_fixed0;
+	c->cr4_forbidden = (~c->cr4_fixed1 & ~c->cr4_fixed0) | CR4_VMXE | CR4_SMXE;
 	c->cr4_mask = c->cr4_fixed0 | c->cr4_forbidden;
 }
 

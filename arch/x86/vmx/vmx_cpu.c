@@ -53,6 +53,12 @@ bool vmx_supported(const struct cpu_caps *caps, char *why, size_t len)
 		return false;
 	}
 	vmx_cap_msrs_read(&m);
+	log_info("vmx: capability MSRs: pin %#llx/%#llx proc %#llx/%#llx exit %#llx/%#llx entry "
+		 "%#llx/%#llx (plain/TRUE) misc %#llx", (unsigned long long)m.pin,
+		 (unsigned long long)m.true_pin, (unsigned long long)m.proc,
+		 (unsigned long long)m.true_proc, (unsigned long long)m.exit,
+		 (unsigned long long)m.true_exit, (unsigned long long)m.entry,
+		 (unsigned long long)m.true_entry, (unsigned long long)m.misc);
 	if (!vmx_config_compute(&m, &vmx_cfg, why, len))
 		return false;
 	log_info("vmx: controls pin %#x proc %#x proc2 %#x exit %#x entry %#x, VPID %s",
