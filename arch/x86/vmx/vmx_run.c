@@ -133,6 +133,11 @@ static void vmx_requeue_undelivered(struct vcpu *v, struct vlapic *l)
 	if (type == INTR_TYPE_EXTERNAL || type == INTR_TYPE_NMI) {
 		enum apic_source src = type == INTR_TYPE_NMI ? APIC_SRC_NMI
 							     : (enum apic_source)x->last_source;
+		/* An NMI that never reached the guest does not block NMIs yet (SDM 26.3.1.5
+		 * would refuse to inject it again while the VMCS claims it does). */
+		if (type == INTR_TYPE_NMI)
+			vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
+				   vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & ~INTERRUPTIBILITY_NMI);
 		apic_requeue(l, src, (uint8_t)(info & INTR_INFO_VECTOR_MASK));
 		return;
 	}
