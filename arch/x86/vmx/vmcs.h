@@ -1,11 +1,11 @@
-/* vmcs: VMCS field encodings and control bits nestor uses (SDM Vol. 3D, Appendix B; 3C 25). */
+/* vmcs: VMCS field encodings and control bits nestor uses (SDM Vol. 3D, Appendix B; 3C 24). */
 #ifndef NESTOR_ARCH_X86_VMX_VMCS_H
 #define NESTOR_ARCH_X86_VMX_VMCS_H
 
 /*
  * An encoding names a field by width (bits 14:13), type (11:10) and index (9:1); the
  * VMCS layout in memory is the CPU's secret, so every access goes through VMREAD and
- * VMWRITE with these numbers (SDM 25.11.2).
+ * VMWRITE with these numbers (SDM 24.11.2).
  */
 enum vmcs_field {
 	/* 16-bit control and state */
@@ -122,14 +122,14 @@ enum vmcs_field {
 enum vmcs_seg { VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_FS, VMCS_SEG_GS,
 		VMCS_SEG_LDTR, VMCS_SEG_TR, VMCS_SEG_COUNT };
 
-/* Pin-based controls (SDM 25.6.1, Table 25-5). */
+/* Pin-based controls (SDM 24.6.1). */
 #define PIN_EXTINT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
 #define PIN_VIRTUAL_NMIS (1u << 5)
 #define PIN_PREEMPTION_TIMER (1u << 6)
 #define PIN_POSTED_INTERRUPTS (1u << 7)
 
-/* Primary processor-based controls (SDM 25.6.2, Table 25-6). */
+/* Primary processor-based controls (SDM 24.6.2). */
 #define PROC_IRQ_WINDOW_EXITING (1u << 2)
 #define PROC_TSC_OFFSETTING (1u << 3)
 #define PROC_HLT_EXITING (1u << 7)
@@ -152,7 +152,7 @@ enum vmcs_seg { VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_FS,
 #define PROC_PAUSE_EXITING (1u << 30)
 #define PROC_SECONDARY (1u << 31)
 
-/* Secondary processor-based controls (SDM 25.6.2, Table 25-7). */
+/* Secondary processor-based controls (SDM 24.6.2). */
 #define PROC2_VIRT_APIC_ACCESSES (1u << 0)
 #define PROC2_EPT (1u << 1)
 #define PROC2_DESC_TABLE_EXITING (1u << 2)
@@ -169,7 +169,7 @@ enum vmcs_seg { VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_FS,
 #define PROC2_VMCS_SHADOWING (1u << 14)
 #define PROC2_XSAVES (1u << 20)
 
-/* VM-exit controls (SDM 25.7.1, Table 25-13). */
+/* VM-exit controls (SDM 24.7.1). */
 #define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
 #define EXIT_ACK_INTR_ON_EXIT (1u << 15)
@@ -179,7 +179,7 @@ enum vmcs_seg { VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_FS,
 #define EXIT_LOAD_EFER (1u << 21)
 #define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
 
-/* VM-entry controls (SDM 25.8.1, Table 25-15). */
+/* VM-entry controls (SDM 24.8.1). */
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_GUEST (1u << 9)
 #define ENTRY_TO_SMM (1u << 10)
@@ -187,7 +187,7 @@ enum vmcs_seg { VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_FS,
 #define ENTRY_LOAD_PAT (1u << 14)
 #define ENTRY_LOAD_EFER (1u << 15)
 
-/* Interruption information: VM-entry (25.8.3), VM-exit and IDT-vectoring (25.9.2/3). */
+/* Interruption information: VM-entry (24.8.3), VM-exit and IDT-vectoring (24.9.2/3). */
 #define INTR_INFO_VECTOR_MASK 0xffu
 #define INTR_INFO_TYPE_SHIFT 8
 #define INTR_INFO_TYPE_MASK (7u << 8)
@@ -201,18 +201,18 @@ enum vmcs_seg { VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_FS,
 #define INTR_INFO_NMI_UNBLOCKED_BY_IRET (1u << 12)
 #define INTR_INFO_VALID (1u << 31)
 
-/* Guest interruptibility state (SDM 25.4.2, Table 25-3). */
+/* Guest interruptibility state (SDM 24.4.2). */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
 #define INTERRUPTIBILITY_NMI (1u << 3)
 
-/* Segment access rights in VMCS form (SDM 25.4.1, Table 25-2). */
+/* Segment access rights in VMCS form (SDM 24.4.1). */
 #define AR_UNUSABLE (1u << 16)
 #define AR_L (1u << 13)
 #define AR_DB (1u << 14)
 #define AR_DPL_SHIFT 5
 
-/* Exit reason: basic reason in 15:0, bit 31 = VM-entry failure (SDM 25.9.1). */
+/* Exit reason: basic reason in 15:0, bit 31 = VM-entry failure (SDM 24.9.1). */
 #define EXIT_REASON_ENTRY_FAILURE (1u << 31)
 
 #endif

@@ -13,7 +13,7 @@ struct vm;
 
 /* Whether this CPU can run nestor's VMX backend; computes every VMCS control once. */
 bool vmx_supported(const struct cpu_caps *caps, char *why, size_t len);
-/* IA32_FEATURE_CONTROL, CR0/CR4 fixed bits and VMXON on the calling CPU (SDM 24.7, 24.8). */
+/* IA32_FEATURE_CONTROL, CR0/CR4 fixed bits and VMXON on the calling CPU (SDM 23.7, 23.8). */
 bool vmx_cpu_enable(struct percpu *cpu);
 /* Per-VM: EPT over guest RAM, the MSR bitmap and the I/O bitmaps. */
 bool vmx_vm_init(struct vm *vm);

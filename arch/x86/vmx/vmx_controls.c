@@ -176,7 +176,7 @@ static bool vmx_basic_ok(uint64_t basic, char *why, size_t len)
 
 /*
  * EPT as nestor builds it (arch/x86/pagetable.c): 4-level walks, write-back leaves and
- * 2 MiB pages; INVEPT to drop what a fresh VMXON may have cached (SDM 29.4.3.1).
+ * 2 MiB pages; INVEPT to drop what a fresh VMXON may have cached (SDM 28.3.3).
  */
 static bool vmx_ept_ok(uint64_t cap, struct vmx_config *c, char *why, size_t len)
 {

@@ -73,7 +73,7 @@ bool vmx_supported(const struct cpu_caps *caps, char *why, size_t len)
 }
 
 /*
- * SDM Vol. 3C 24.7: VMXON is #GP unless IA32_FEATURE_CONTROL is locked with "enable VMX
+ * SDM Vol. 3C 23.7: VMXON is #GP unless IA32_FEATURE_CONTROL is locked with "enable VMX
  * outside SMX" set. Firmware usually locks it; OVMF under Bochs leaves it 0, so nestor
  * sets and locks it (0x5) itself. Locked with the bit clear, VMX stays off until reset.
  */
@@ -92,8 +92,8 @@ static bool vmx_feature_control(unsigned cpu)
 }
 
 /*
- * SDM 24.8 and A.7/A.8: in VMX operation CR0 and CR4 must hold the fixed bits. CR4.OSXSAVE
- * is set too when the CPU has XSAVE: XSETBV always exits (SDM 26.1.2) and nestor executes
+ * SDM 23.8 and A.7/A.8: in VMX operation CR0 and CR4 must hold the fixed bits. CR4.OSXSAVE
+ * is set too when the CPU has XSAVE: XSETBV always exits (SDM 25.1.2) and nestor executes
  * the guest's XSETBV itself, which needs it; nestor's own code never uses extended state.
  */
 static void vmx_fix_control_registers(void)
@@ -117,7 +117,7 @@ bool vmx_cpu_enable(struct percpu *cpu)
 	if (!vmx_feature_control(cpu->index))
 		return false;
 	vmx_fix_control_registers();
-	/* SDM 25.11.5: the VMXON region starts with the VMCS revision identifier. */
+	/* SDM 24.11.5: the VMXON region starts with the VMCS revision identifier. */
 	*(volatile uint32_t *)region = vmx_cfg.revision;
 	enum vmx_status st = vmxon(region);
 	if (st != VMX_OK) {

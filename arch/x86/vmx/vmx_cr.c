@@ -15,7 +15,7 @@
 #define EFER_NXE (1ull << 11)
 #define VECTOR_GP 13
 
-/* CR-access exit qualification (SDM Vol. 3C 28.2.1, Table 28-3). */
+/* CR-access exit qualification (SDM Vol. 3C 27.2.1, Table 27-3). */
 #define CRQ_NUMBER(q) ((unsigned)(q) & 0xf)
 #define CRQ_TYPE(q) (((unsigned)(q) >> 4) & 3)
 #define CRQ_GPR(q) (((unsigned)(q) >> 8) & 0xf)
@@ -24,7 +24,7 @@
 /*
  * An emulated CR write changes translations the way the real instruction would; with
  * VPID the guest's cached translations survive VM exits, so they are dropped here
- * (SDM 29.4.3.1). Without VPID every entry and exit already flushes them.
+ * (SDM 28.3.3). Without VPID every entry and exit already flushes them.
  */
 static void vmx_flush_guest_tlb(struct vcpu *v)
 {

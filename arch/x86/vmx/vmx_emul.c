@@ -12,8 +12,8 @@ bool vmx_guest_long_mode(void)
 
 /*
  * The CPU's own view (not the read shadows): CR0/CR4 as they drive paging, EFER from the
- * VMCS (saved on every exit), and CPL = SS.DPL (SDM Vol. 3A 5.5). SDM 28.2: on exit the
- * "IA-32e mode guest" entry control holds EFER.LMA.
+ * VMCS (saved on every exit), and CPL = SS.DPL (SDM Vol. 3A 5.5). On exit the "IA-32e mode
+ * guest" entry control holds EFER.LMA (IA32_VMX_MISC[5], SDM A.6).
  */
 void vmx_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
 {
@@ -49,7 +49,7 @@ void vmx_complete_instruction(uint64_t next_rip)
 			   intr & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
-/* With the length the CPU reported (SDM 28.2.5: valid for every instruction-caused exit
+/* With the length the CPU reported (SDM 27.2.5: valid for every instruction-caused exit
  * nestor skips: CPUID, HLT, INVD, RDMSR/WRMSR, I/O, MOV CR, XSETBV). */
 void vmx_skip_instruction(struct vcpu *v)
 {
@@ -57,7 +57,7 @@ void vmx_skip_instruction(struct vcpu *v)
 	vmx_complete_instruction(vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
-/* A hardware exception for the next entry (SDM 26.6.1.1). In real mode no error code is
+/* A hardware exception for the next entry (SDM 26.5.1). In real mode no error code is
  * pushed, and 26.2.1.3 refuses one there. */
 void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {

@@ -24,13 +24,13 @@ section .text
 
 ; enum vmx_status vmx_enter(struct x86_gprs *gprs, uint64_t launched)
 ;
-; SDM Vol. 3C 27.5 / 28.5: VM entry loads the guest's RSP, RIP and RFLAGS from the VMCS
+; SDM Vol. 3C 26.3.2 / 27.5: VM entry loads the guest's RSP, RIP and RFLAGS from the VMCS
 ; and VM exit loads the host's from HOST_RSP and HOST_RIP (= vmx_exit_stub) with
 ; RFLAGS = 2, so interrupts are off on return, exactly as the C caller left them. The
 ; other GPRs are not in the VMCS: they are loaded here and saved in vmx_exit_stub.
 ; HOST_RSP points at the saved `gprs` argument, which is how the exit path finds it.
 ; Returns VMX_OK (0) after a VM exit, or VMX_FAIL_INVALID (1) / VMX_FAIL_VALID (2)
-; when the instruction itself failed (SDM 31.2) and the guest never ran.
+; when the instruction itself failed (SDM 30.2) and the guest never ran.
 global vmx_enter
 vmx_enter:
 	push rbp

@@ -1,5 +1,5 @@
 /* vmx_exit_names: names of basic exit reasons (SDM Vol. 3D, Appendix C) and of
- * VM-instruction errors (SDM Vol. 3C 31.4, Table 31-1), for logs and reports. */
+ * VM-instruction errors (SDM Vol. 3C 30.4, Table 30-1), for logs and reports. */
 #include "arch/x86/vmx/vmx_internal.h"
 
 static const char *const exit_names[] = {

@@ -44,7 +44,7 @@ static void vmx_count(struct vcpu *v, enum vcpu_exit_reason r)
 	v->stats.by_reason[r]++;
 }
 
-/* I/O instructions: the exit qualification says it all (SDM 28.2.1, Table 28-5). */
+/* I/O instructions: the exit qualification says it all (SDM 27.2.1, Table 27-5). */
 static bool vmx_exit_io(struct vcpu *v)
 {
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);

@@ -106,7 +106,7 @@ static void vmx_log_host_state(const struct vcpu *v)
 }
 
 /*
- * VMfailInvalid / VMfailValid from VMLAUNCH or VMRESUME (SDM 31.2, 26.1-26.2): the guest
+ * VMfailInvalid / VMfailValid from VMLAUNCH or VMRESUME (SDM 30.2, 26.1-26.2): the guest
  * did not run. Logs the error by its SDM name with the fields the
  * checks behind it look at, and stops the VM.
  */
@@ -134,7 +134,7 @@ void vmx_report_vmfail(struct vcpu *v, const char *insn, enum vmx_status st)
 			    vmx_insn_error_name(err));
 }
 
-/* Exit reasons 33, 34, 41 with bit 31 set (SDM 26.8): the entry's guest-state checks or
+/* Exit reasons 33, 34, 41 with bit 31 set (SDM 26.7, 26.8): the entry's guest-state checks or
  * MSR loading failed after the controls passed. */
 void vmx_report_entry_failure(struct vcpu *v, uint32_t reason)
 {

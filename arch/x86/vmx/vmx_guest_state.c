@@ -10,7 +10,7 @@
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 
-/* Access rights (SDM 25.4.1): type, S, DPL 0, P, and L / D/B / G where they apply. */
+/* Access rights (SDM 24.4.1): type, S, DPL 0, P, and L / D/B / G where they apply. */
 #define AR_CODE32 0xc09bu	/* execute/read accessed code, D=1, G=1 */
 #define AR_CODE64 0xa09bu	/* execute/read accessed code, L=1, G=1 */
 #define AR_DATA32 0xc093u	/* read/write accessed data, B=1, G=1 */

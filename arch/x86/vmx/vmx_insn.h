@@ -1,4 +1,4 @@
-/* vmx_insn: the VMX instructions as C functions, each returning how it ended (SDM 31.2). */
+/* vmx_insn: the VMX instructions as C functions, each returning how it ended (SDM 30.2). */
 #ifndef NESTOR_ARCH_X86_VMX_VMX_INSN_H
 #define NESTOR_ARCH_X86_VMX_VMX_INSN_H
 
@@ -7,7 +7,7 @@
 #include "arch/x86/vmx/vmcs.h"
 
 /*
- * SDM Vol. 3C 31.2: a VMX instruction reports VMsucceed (CF = ZF = 0), VMfailInvalid
+ * SDM Vol. 3C 30.2: a VMX instruction reports VMsucceed (CF = ZF = 0), VMfailInvalid
  * (CF = 1: there is no current VMCS to hold an error number) or VMfailValid (ZF = 1:
  * the number is in the VM-instruction error field).
  */
@@ -69,7 +69,7 @@ static inline void vmcs_write(enum vmcs_field field, uint64_t value)
 		vmcs_access_failed(field, vmx_status_from(cf, zf), 1);
 }
 
-/* INVEPT / INVVPID types (SDM Vol. 3C 31.3, "INVEPT" and "INVVPID"). */
+/* INVEPT / INVVPID types (SDM Vol. 3C 30.3, "INVEPT" and "INVVPID"). */
 #define INVEPT_SINGLE_CONTEXT 1
 #define INVEPT_ALL_CONTEXTS 2
 #define INVVPID_SINGLE_CONTEXT 1

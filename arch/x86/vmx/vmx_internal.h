@@ -37,7 +37,7 @@ struct vmx_vcpu {
 	bool launched;			/* VMRESUME from now on (SDM 26.1) */
 	uint32_t proc;			/* primary controls as last written */
 	/* The last interrupt injected, to requeue it if IDT-vectoring info says it was not
-	 * delivered (SDM 28.2.4). */
+	 * delivered (SDM 27.2.4). */
 	uint8_t last_source;		/* enum apic_source */
 	uint8_t last_vector;
 	/* VTPR as nestor wrote it at the last entry: a different value after the exit means

@@ -8,14 +8,14 @@
 #define VECTOR_GP 13
 #define VECTOR_PF 14
 
-/* CR2 is not part of the VMCS: the guest's lives in the register itself (SDM 27.3.1). */
+/* CR2 is not in the VMCS (SDM 24.4.1): the guest's lives in the register itself. */
 static void write_guest_cr2(uint64_t value)
 {
 	__asm__ volatile("mov %0, %%cr2" ::"r"(value) : "memory");
 }
 
 /*
- * EPT maps guest RAM only, so an EPT violation (SDM 28.2.1, Table 28-7) is the LAPIC page,
+ * EPT maps guest RAM only, so an EPT violation (SDM 27.2.1, Table 27-7) is the LAPIC page,
  * the I/O APIC window or a hole. The guest-physical address is in the VMCS; the VMCS does
  * not describe the instruction, so it is fetched and decoded (Intel decoding rules, no
  * AMD flag) and carried out against the vCPU's MMIO view.

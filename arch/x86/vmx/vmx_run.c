@@ -70,7 +70,7 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 		v->stats.injected[nmi ? INJECT_NMI : d->source == APIC_SRC_EXTINT ? INJECT_EXTINT
 										 : INJECT_LAPIC]++;
 	}
-	/* Interrupt- and NMI-window exiting (SDM 26.7.5, 26.7.6): an exit as soon as the
+	/* Interrupt- and NMI-window exiting (SDM 26.6.5, 26.6.6): an exit as soon as the
 	 * guest can take the event apic/ is holding. */
 	if (d->irq_window != APIC_WINDOW_NONE) {
 		if (!(x->proc & PROC_IRQ_WINDOW_EXITING))
@@ -118,7 +118,7 @@ static bool vmx_prepare_entry(struct vcpu *v, struct vlapic *l)
 }
 
 /*
- * IDT-vectoring information (SDM 28.2.4, 29.2.4): an event was being delivered when the
+ * IDT-vectoring information (SDM 27.2.4): an event was being delivered when the
  * exit happened and did not reach the guest. Interrupts and NMIs go back to the interrupt
  * core (which re-decides); exceptions are re-injected as they were, software ones with
  * the instruction length the exit reported.
@@ -149,7 +149,7 @@ static void vmx_requeue_undelivered(struct vcpu *v, struct vlapic *l)
 	vmcs_write(VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKED_BY_IRET);
 }
 
-/* The first entry on this CPU: nothing cached for this EPT or VPID may be stale (29.4.3). */
+/* The first entry on this CPU: nothing cached for this EPT or VPID may be stale (28.3.3). */
 static void vmx_flush_on_start(struct vcpu *v)
 {
 	const struct vmx_vm *xv = v->vm->arch;

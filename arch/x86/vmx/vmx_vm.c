@@ -8,7 +8,7 @@
 #include "core/vm.h"
 
 /*
- * EPT entries (SDM Vol. 3C 29.3.2): bits 2:0 read/write/execute; leaves carry the memory
+ * EPT entries (SDM Vol. 3C 28.2.2): bits 2:0 read/write/execute; leaves carry the memory
  * type in bits 5:3 (6 = write-back, guest RAM is ordinary memory) and bit 7 marks a
  * 2 MiB leaf. Anything not mapped (LAPIC, IOAPIC, holes) is an EPT violation that nestor
  * emulates as MMIO.
@@ -21,7 +21,7 @@ static const struct pt_format ept_format = {
 	.leaf_2m = EPT_RWX | EPT_MEMTYPE_WB | PT_LARGE,
 };
 
-/* EPTP (SDM 25.6.11): memory type WB in 2:0, page-walk length - 1 = 3 in 5:3, no A/D. */
+/* EPTP (SDM 24.6.11): memory type WB in 2:0, page-walk length - 1 = 3 in 5:3, no A/D. */
 #define EPTP_WB_4LEVEL (6ull | (3ull << 3))
 
 /*
@@ -38,7 +38,7 @@ static const uint32_t vmx_passthrough_msrs[] = {
 };
 
 /*
- * SDM 25.6.9: one bit per MSR; read bitmaps for 0-1fff and c0000000-c0001fff at 0 and
+ * SDM 24.6.9: one bit per MSR; read bitmaps for 0-1fff and c0000000-c0001fff at 0 and
  * 1 KiB, write bitmaps at 2 and 3 KiB. MSRs outside both ranges always exit.
  */
 static void vmx_msr_bitmap_allow(uint8_t *bitmap, uint32_t msr)

@@ -46,7 +46,7 @@ static uint64_t read_idt_base(void)
 }
 
 /*
- * Host state (SDM 26.2.2/26.2.3, loaded at every exit by 28.5): nestor's own GDT, TSS
+ * Host state (SDM 26.2.2/26.2.3, loaded at every exit by 27.5): nestor's own GDT, TSS
  * and IDT on this CPU. OVMF under Bochs runs with TR = 0, which VM entry refuses for the
  * host (26.2.3), so the TSS nestor loads in percpu_load() is what makes entries possible.
  * HOST_RSP is written by vmx_enter() right before each entry.
@@ -110,7 +110,7 @@ static void vmx_vmcs_controls(struct vcpu *v)
 }
 
 /*
- * SDM 25.11.3: the VMCS is initialized by VMCLEAR (launch state "clear") and made
+ * SDM 24.11.3: the VMCS is initialized by VMCLEAR (launch state "clear") and made
  * current by VMPTRLD (which checks the revision identifier in its first bytes), on the
  * CPU that runs it; it stays current there for the vCPU's whole life.
  */
