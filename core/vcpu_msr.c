@@ -29,6 +29,15 @@
 /* VM_CR: SVM disabled and locked, consistent with CPUID hiding SVM. */
 #define VM_CR_SVMDIS_LOCKED 0x18ull
 
+const uint32_t vcpu_msr_passthrough[] = {
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
+	0xc0000084,				/* SFMASK */
+	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+};
+const unsigned vcpu_msr_passthrough_count =
+	sizeof(vcpu_msr_passthrough) / sizeof(vcpu_msr_passthrough[0]);
+
 static const uint32_t mtrr_fixed_msrs[11] = { 0x250, 0x258, 0x259, 0x268, 0x269, 0x26a,
 					      0x26b, 0x26c, 0x26d, 0x26e, 0x26f };
 

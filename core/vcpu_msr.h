@@ -19,6 +19,14 @@ enum msr_result {
  */
 enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
 enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
+/*
+ * MSRs every backend lets the guest read and write without an exit. FS/GS base and the
+ * SYSENTER MSRs are switched by the CPU (VMCS guest state, VMLOAD/VMSAVE); KERNEL_GS_BASE
+ * and the SYSCALL MSRs (switched by VMLOAD/VMSAVE on SVM, not at all on VMX) may stay the
+ * guest's because nestor's own code never executes SWAPGS, SYSCALL or SYSENTER.
+ */
+extern const uint32_t vcpu_msr_passthrough[];
+extern const unsigned vcpu_msr_passthrough_count;
 /* A value the guest may write to IA32_PAT (the backends keep PAT in the VMCB/VMCS). */
 bool vcpu_msr_pat_valid(uint64_t pat);
 /* Reset values (MTRRs off, as after RESET: SDM Vol. 3A 12.11.5). */

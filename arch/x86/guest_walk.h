@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arch/x86/decode/insn.h"
+#include "arch/x86/regs.h"
 #include "core/guest_mem.h"
 
 /* The guest control state that selects and drives paging (SDM Vol. 3, 4.1). */
@@ -16,18 +17,6 @@ struct guest_paging {
 	uint64_t efer;
 	uint8_t maxphyaddr; /* the guest's MAXPHYADDR (CPUID 80000008h EAX[7:0]); 0 means 52 */
 };
-
-#define X86_CR0_PE (1ull << 0)
-#define X86_CR0_WP (1ull << 16)
-#define X86_CR0_PG (1ull << 31)
-#define X86_CR4_PSE (1ull << 4)
-#define X86_CR4_PAE (1ull << 5)
-#define X86_CR4_LA57 (1ull << 12)
-#define X86_CR4_SMEP (1ull << 20)
-#define X86_CR4_SMAP (1ull << 21)
-#define X86_EFER_LME (1ull << 8)
-#define X86_EFER_LMA (1ull << 10)
-#define X86_EFER_NXE (1ull << 11)
 
 /* What the access is; GUEST_ACCESS_USER means CPL 3. */
 enum {

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/page_alloc.h"
 #include "core/string.h"
+#include "core/vcpu_msr.h"
 #include "core/vm.h"
 
 /*
@@ -16,14 +17,6 @@ static const struct pt_format npt_format = {
 	.table = 0x7,			/* P | RW | US */
 	.leaf_4k = 0x7,
 	.leaf_2m = 0x7 | PT_LARGE,
-};
-
-/* MSRs whose guest values VMLOAD/VMSAVE switch (APM 15.5.2): safe to leave to the guest. */
-static const uint32_t svm_passthrough_msrs[] = {
-	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
-	0xc0000084,				/* SFMASK */
-	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
 };
 
 /* APM 15.11: two bits per MSR (read, write) in three 2 KiB ranges. */
@@ -60,8 +53,8 @@ bool svm_vm_init(struct vm *vm)
 	/* Every port traps: the platform is entirely nestor's devices. */
 	memset((void *)iopm, 0xff, 3 * 4096);
 	memset((void *)msrpm, 0xff, 2 * 4096);
-	for (unsigned i = 0; i < sizeof(svm_passthrough_msrs) / sizeof(svm_passthrough_msrs[0]); i++)
-		svm_msrpm_allow((uint8_t *)msrpm, svm_passthrough_msrs[i]);
+	for (unsigned i = 0; i < vcpu_msr_passthrough_count; i++)
+		svm_msrpm_allow((uint8_t *)msrpm, vcpu_msr_passthrough[i]);
 	s->ncr3 = ncr3;
 	s->iopm_pa = iopm;
 	s->msrpm_pa = msrpm;

@@ -7,15 +7,7 @@
 #include "core/string.h"
 #include "core/vm.h"
 
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define EFER_SVME (1ull << 12)
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
 
 /* Segment attributes in VMCB form (descriptor bits 40-47 and 52-55, see vmcb.h). */
 #define ATTR_CODE32 0xc9b	/* present, code execute/read accessed, D=1, G=1 */
@@ -59,14 +51,14 @@ void svm_vmcb_set_entry(struct vmcb *vmcb, const struct guest_entry *e)
 	seg(&st->cs, 0x10, code, 0xffffffff, 0);
 	seg(&st->ds, 0x18, ATTR_DATA32, 0xffffffff, 0);
 	st->es = st->ss = st->fs = st->gs = st->ds;
-	st->cr0 = CR0_PE | CR0_ET;
+	st->cr0 = X86_CR0_PE | X86_CR0_ET;
 	st->cr4 = 0;
 	st->cr3 = 0;
 	if (e->long_mode) {
-		st->cr0 |= CR0_PG;
-		st->cr4 = CR4_PAE;
+		st->cr0 |= X86_CR0_PG;
+		st->cr4 = X86_CR4_PAE;
 		st->cr3 = e->cr3;
-		st->efer |= EFER_LME | EFER_LMA;
+		st->efer |= X86_EFER_LME | X86_EFER_LMA;
 	}
 	st->rip = e->rip;
 	st->rsp = e->gprs.r[GPR_RSP];
@@ -85,7 +77,7 @@ void svm_vmcb_set_sipi(struct vmcb *vmcb, uint8_t vector)
 	seg(&st->cs, (uint16_t)(vector << 8), ATTR_CODE16, 0xffff, (uint64_t)vector << 12);
 	seg(&st->ds, 0, ATTR_DATA16, 0xffff, 0);
 	st->es = st->ss = st->fs = st->gs = st->ds;
-	st->cr0 = CR0_CD | CR0_NW | CR0_ET;
+	st->cr0 = X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
 	st->rip = 0;
 	st->rsp = 0;
 	st->rax = 0;

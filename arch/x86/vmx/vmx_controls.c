@@ -1,15 +1,12 @@
 /* vmx_controls: the VMX controls and fixed bits nestor uses, derived from the capability MSRs. */
 #include "arch/x86/vmx/vmx_controls.h"
 
+#include "arch/x86/regs.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "core/format.h"
 #include "core/string.h"
 
 #define BIT(n) (1ull << (n))
-#define CR0_PE BIT(0)
-#define CR0_PG BIT(31)
-#define CR4_VMXE BIT(13)
-#define CR4_SMXE BIT(14)
 
 /* IA32_VMX_BASIC (SDM A.1) and IA32_VMX_EPT_VPID_CAP (A.10). */
 #define BASIC_32BIT_ADDRESSES BIT(48)
@@ -215,10 +212,10 @@ static bool vmx_ept_ok(uint64_t cap, struct vmx_config *c, char *why, size_t len
  */
 static void vmx_guest_cr_masks(struct vmx_config *c)
 {
-	c->guest_cr0_set = c->cr0_fixed0 & ~(CR0_PE | CR0_PG);
+	c->guest_cr0_set = c->cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 	c->cr0_mask = c->guest_cr0_set | ~c->cr0_fixed1;
 	c->guest_cr4_set = c->cr4_fixed0;
-	c->cr4_forbidden = (~c->cr4_fixed1 & ~c->cr4_fixed0) | CR4_VMXE | CR4_SMXE;
+	c->cr4_forbidden = (~c->cr4_fixed1 & ~c->cr4_fixed0) | X86_CR4_VMXE | X86_CR4_SMXE;
 	c->cr4_mask = c->cr4_fixed0 | c->cr4_forbidden;
 }
 

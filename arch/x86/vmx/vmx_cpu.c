@@ -1,6 +1,7 @@
 /* vmx_cpu: turning VMX on for one physical CPU, and deciding once whether it can run nestor. */
 #include "arch/x86/caps.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/regs.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
@@ -11,8 +12,6 @@
 #define MSR_FEATURE_CONTROL 0x3a
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
-#define CR4_VMXE (1ull << 13)
-#define CR4_OSXSAVE (1ull << 18)
 #define CPUID1_ECX_XSAVE (1u << 26)
 
 struct vmx_config vmx_cfg;
@@ -99,9 +98,9 @@ static bool vmx_feature_control(unsigned cpu)
 static void vmx_fix_control_registers(void)
 {
 	uint64_t cr0 = (read_cr0() | vmx_cfg.cr0_fixed0) & vmx_cfg.cr0_fixed1;
-	uint64_t cr4 = read_cr4() | vmx_cfg.cr4_fixed0 | CR4_VMXE;
+	uint64_t cr4 = read_cr4() | vmx_cfg.cr4_fixed0 | X86_CR4_VMXE;
 	if (cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
-		cr4 |= CR4_OSXSAVE;
+		cr4 |= X86_CR4_OSXSAVE;
 	write_cr0(cr0);
 	write_cr4(cr4 & vmx_cfg.cr4_fixed1);
 }

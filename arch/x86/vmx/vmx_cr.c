@@ -3,16 +3,6 @@
 #include "core/vcpu_msr.h"
 #include "core/vm.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
 #define VECTOR_GP 13
 
 /* CR-access exit qualification (SDM Vol. 3C 27.2.1, Table 27-3). */
@@ -46,7 +36,7 @@ static void vmx_load_pdptes(struct vcpu *v)
 {
 	uint64_t cr0 = vmcs_read(VMCS_GUEST_CR0), cr4 = vmcs_read(VMCS_GUEST_CR4);
 	uint64_t pdpte[4] = { 0, 0, 0, 0 };
-	if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || vmx_guest_long_mode())
+	if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) || vmx_guest_long_mode())
 		return;
 	guest_mem_read(&v->vm->mem, vmcs_read(VMCS_GUEST_CR3) & 0xffffffe0ull, pdpte,
 		       sizeof(pdpte));
@@ -58,7 +48,7 @@ static void vmx_set_long_mode(bool lma)
 {
 	uint64_t efer = vmcs_read(VMCS_GUEST_EFER);
 	uint64_t entry = vmcs_read(VMCS_ENTRY_CONTROLS);
-	vmcs_write(VMCS_GUEST_EFER, lma ? efer | EFER_LMA : efer & ~EFER_LMA);
+	vmcs_write(VMCS_GUEST_EFER, lma ? efer | X86_EFER_LMA : efer & ~X86_EFER_LMA);
 	vmcs_write(VMCS_ENTRY_CONTROLS, lma ? entry | ENTRY_IA32E_GUEST : entry & ~ENTRY_IA32E_GUEST);
 }
 
@@ -72,15 +62,15 @@ static bool vmx_write_cr0(struct vcpu *v, uint64_t value)
 {
 	uint64_t old = vmcs_read(VMCS_GUEST_CR0);
 	uint64_t efer = vmcs_read(VMCS_GUEST_EFER);
-	value |= CR0_ET;	/* hard-wired to 1 since the Pentium 4 */
+	value |= X86_CR0_ET;	/* hard-wired to 1 since the Pentium 4 */
 	if ((value >> 32) || (value & ~vmx_cfg.cr0_fixed1 & ~vmx_cfg.guest_cr0_set) ||
-	    ((value & CR0_PG) && !(value & CR0_PE)) || ((value & CR0_NW) && !(value & CR0_CD)))
+	    ((value & X86_CR0_PG) && !(value & X86_CR0_PE)) || ((value & X86_CR0_NW) && !(value & X86_CR0_CD)))
 		return false;
-	if (!(old & CR0_PG) && (value & CR0_PG) && (efer & EFER_LME)) {
-		if (!(vmcs_read(VMCS_CR4_SHADOW) & CR4_PAE))
+	if (!(old & X86_CR0_PG) && (value & X86_CR0_PG) && (efer & X86_EFER_LME)) {
+		if (!(vmcs_read(VMCS_CR4_SHADOW) & X86_CR4_PAE))
 			return false;
 		vmx_set_long_mode(true);
-	} else if ((old & CR0_PG) && !(value & CR0_PG) && (efer & EFER_LMA)) {
+	} else if ((old & X86_CR0_PG) && !(value & X86_CR0_PG) && (efer & X86_EFER_LMA)) {
 		if (vmcs_read(VMCS_GUEST_CS_AR) & AR_L)
 			return false;	/* paging cannot be turned off in 64-bit code */
 		vmx_set_long_mode(false);
@@ -96,7 +86,7 @@ static bool vmx_write_cr0(struct vcpu *v, uint64_t value)
  * cannot set in VMX operation; long mode needs PAE. */
 static bool vmx_write_cr4(struct vcpu *v, uint64_t value)
 {
-	if ((value & vmx_cfg.cr4_forbidden) || (vmx_guest_long_mode() && !(value & CR4_PAE)))
+	if ((value & vmx_cfg.cr4_forbidden) || (vmx_guest_long_mode() && !(value & X86_CR4_PAE)))
 		return false;
 	vmcs_write(VMCS_CR4_SHADOW, value);
 	vmcs_write(VMCS_GUEST_CR4, value | vmx_cfg.guest_cr4_set);
@@ -137,10 +127,10 @@ enum msr_result vmx_write_efer(struct vcpu *v, uint64_t value)
 {
 	uint64_t cur = vmcs_read(VMCS_GUEST_EFER);
 	(void)v;
-	if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+	if (value & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE))
 		return MSR_GP;
-	if ((vmcs_read(VMCS_GUEST_CR0) & CR0_PG) && ((value ^ cur) & EFER_LME))
+	if ((vmcs_read(VMCS_GUEST_CR0) & X86_CR0_PG) && ((value ^ cur) & X86_EFER_LME))
 		return MSR_GP;
-	vmcs_write(VMCS_GUEST_EFER, (value & ~EFER_LMA) | (cur & EFER_LMA));
+	vmcs_write(VMCS_GUEST_EFER, (value & ~X86_EFER_LMA) | (cur & X86_EFER_LMA));
 	return MSR_OK;
 }

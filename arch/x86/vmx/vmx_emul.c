@@ -3,7 +3,6 @@
 #include "arch/x86/vmx/vmx_internal.h"
 #include "core/vm.h"
 
-#define CR0_PE (1ull << 0)
 
 bool vmx_guest_long_mode(void)
 {
@@ -62,7 +61,7 @@ void vmx_skip_instruction(struct vcpu *v)
 void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
 	uint32_t info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
-	if (has_error && (vmcs_read(VMCS_GUEST_CR0) & CR0_PE)) {
+	if (has_error && (vmcs_read(VMCS_GUEST_CR0) & X86_CR0_PE)) {
 		info |= INTR_INFO_ERROR_VALID;
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, error);
 	}

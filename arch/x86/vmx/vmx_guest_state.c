@@ -1,14 +1,6 @@
 /* vmx_guest_state: the guest-state area for the loaders' entry and for INIT/SIPI. */
 #include "arch/x86/vmx/vmx_internal.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 
 /* Access rights (SDM 24.4.1): type, S, DPL 0, P, and L / D/B / G where they apply. */
 #define AR_CODE32 0xc09bu	/* execute/read accessed code, D=1, G=1 */
@@ -73,11 +65,11 @@ void vmx_guest_set_entry(const struct guest_entry *e)
 		if (s != VMCS_SEG_CS)
 			vmx_guest_seg(s, 0x18, 0, 0xffffffff, AR_DATA32);
 	if (e->long_mode) {
-		vmx_guest_crs(CR0_PE | CR0_ET | CR0_PG, CR4_PAE);
+		vmx_guest_crs(X86_CR0_PE | X86_CR0_ET | X86_CR0_PG, X86_CR4_PAE);
 		vmcs_write(VMCS_GUEST_CR3, e->cr3);
-		vmcs_write(VMCS_GUEST_EFER, EFER_LME | EFER_LMA);
+		vmcs_write(VMCS_GUEST_EFER, X86_EFER_LME | X86_EFER_LMA);
 	} else {
-		vmx_guest_crs(CR0_PE | CR0_ET, 0);
+		vmx_guest_crs(X86_CR0_PE | X86_CR0_ET, 0);
 		vmcs_write(VMCS_GUEST_CR3, 0);
 		vmcs_write(VMCS_GUEST_EFER, 0);
 	}
@@ -99,7 +91,7 @@ void vmx_guest_set_sipi(uint8_t vector)
 	for (enum vmcs_seg s = VMCS_SEG_ES; s <= VMCS_SEG_GS; s++)
 		if (s != VMCS_SEG_CS)
 			vmx_guest_seg(s, 0, 0, 0xffff, AR_DATA16);
-	vmx_guest_crs(CR0_CD | CR0_NW | CR0_ET, 0);
+	vmx_guest_crs(X86_CR0_CD | X86_CR0_NW | X86_CR0_ET, 0);
 	vmcs_write(VMCS_GUEST_CR3, 0);
 	vmcs_write(VMCS_GUEST_EFER, 0);
 	vmx_guest_ia32e(false);

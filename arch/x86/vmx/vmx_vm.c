@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/page_alloc.h"
 #include "core/string.h"
+#include "core/vcpu_msr.h"
 #include "core/vm.h"
 
 /*
@@ -23,19 +24,6 @@ static const struct pt_format ept_format = {
 
 /* EPTP (SDM 24.6.11): memory type WB in 2:0, page-walk length - 1 = 3 in 5:3, no A/D. */
 #define EPTP_WB_4LEVEL (6ull | (3ull << 3))
-
-/*
- * MSRs the guest may touch without an exit, as on SVM. The CPU switches FS/GS base and
- * the SYSENTER MSRs through the VMCS; KERNEL_GS_BASE and the SYSCALL MSRs are not
- * switched at all and simply stay the guest's, which is safe because nestor's own code
- * never executes SWAPGS, SYSCALL or SYSENTER.
- */
-static const uint32_t vmx_passthrough_msrs[] = {
-	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
-	0xc0000084,				/* SFMASK */
-	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
-};
 
 /*
  * SDM 24.6.9: one bit per MSR; read bitmaps for 0-1fff and c0000000-c0001fff at 0 and
@@ -72,8 +60,8 @@ bool vmx_vm_init(struct vm *vm)
 	/* Every port exits: the platform is entirely nestor's devices. */
 	memset((void *)io_bitmaps, 0xff, 2 * 4096);
 	memset((void *)msr_bitmap, 0xff, 4096);
-	for (unsigned i = 0; i < sizeof(vmx_passthrough_msrs) / sizeof(vmx_passthrough_msrs[0]); i++)
-		vmx_msr_bitmap_allow((uint8_t *)msr_bitmap, vmx_passthrough_msrs[i]);
+	for (unsigned i = 0; i < vcpu_msr_passthrough_count; i++)
+		vmx_msr_bitmap_allow((uint8_t *)msr_bitmap, vcpu_msr_passthrough[i]);
 	x->eptp = ept | EPTP_WB_4LEVEL;
 	x->msr_bitmap_pa = msr_bitmap;
 	x->io_bitmap_a_pa = io_bitmaps;

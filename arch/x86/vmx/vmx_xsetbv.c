@@ -1,8 +1,8 @@
 /* vmx_xsetbv: XSETBV always exits under VMX; nestor checks it and executes it for the guest. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/regs.h"
 #include "arch/x86/vmx/vmx_internal.h"
 
-#define CR4_OSXSAVE (1ull << 18)
 #define XCR0_X87 (1ull << 0)
 #define XCR0_SSE (1ull << 1)
 #define XCR0_AVX (1ull << 2)
@@ -40,7 +40,7 @@ bool vmx_exit_xsetbv(struct vcpu *v)
 	unsigned cpl = ((uint32_t)vmcs_read(VMCS_GUEST_SS_AR) >> AR_DPL_SHIFT) & 3;
 
 	v->stats.by_reason[EXIT_REASON_OTHER]++;
-	if (!(vmcs_read(VMCS_GUEST_CR4) & CR4_OSXSAVE) || !(cpuid(1, 0).ecx & (1u << 26))) {
+	if (!(vmcs_read(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE) || !(cpuid(1, 0).ecx & (1u << 26))) {
 		vmx_inject_exception(v, VECTOR_UD, false, 0);
 		return true;
 	}
