@@ -22,6 +22,16 @@ void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
 	log_info("vm: stopping: %s", vm->stop_reason);
 }
 
+void vm_stop_vcpu(struct vcpu *v, const char *fmt, ...)
+{
+	char why[100];
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	vm_request_stop(v->vm, RUN_STATUS_VM_STOPPED, "vcpu%u: %s", v->id, why);
+}
+
 uint64_t vm_now_ns(const struct vm *vm)
 {
 	return tsc_now_ns() - vm->start_ns;

@@ -41,6 +41,8 @@ struct vm {
  */
 void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same for a fatal outcome of vCPU v: status "VM stopped", reason "vcpuN: ...". */
+void vm_stop_vcpu(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 uint64_t vm_now_ns(const struct vm *vm);
 /*
  * A vCPU found nothing to wake it from HLT. When every vCPU is halted with interrupts

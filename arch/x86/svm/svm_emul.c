@@ -56,7 +56,7 @@ bool svm_skip_instruction(struct vcpu *v)
 		svm_inject_exception(v, 6, false, 0);
 		return false;
 	default:
-		svm_stop_vm(v, "cannot fetch the instruction at rip %#llx: %s",
+		vm_stop_vcpu(v, "cannot fetch the instruction at rip %#llx: %s",
 			    (unsigned long long)vmcb->save.rip, out.why);
 		return false;
 	}

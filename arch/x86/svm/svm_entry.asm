@@ -3,21 +3,7 @@ bits 64
 default rel
 section .text
 
-; Offsets into struct x86_gprs (arch/x86/regs.h): register number * 8.
-%define G_RCX 8*1
-%define G_RDX 8*2
-%define G_RBX 8*3
-%define G_RBP 8*5
-%define G_RSI 8*6
-%define G_RDI 8*7
-%define G_R8  8*8
-%define G_R9  8*9
-%define G_R10 8*10
-%define G_R11 8*11
-%define G_R12 8*12
-%define G_R13 8*13
-%define G_R14 8*14
-%define G_R15 8*15
+%include "arch/x86/regs.inc"
 
 ; void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs, uint64_t host_vmcb_pa)
 ;

@@ -35,7 +35,7 @@ static bool svm_exit_ioio(struct vcpu *v, struct vmcb *vmcb)
 
 	svm_count(v, EXIT_REASON_IO);
 	if (info & (1u << 2)) {
-		svm_stop_vm(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
+		vm_stop_vcpu(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
 		return false;
 	}
 	if (info & 1) {
@@ -139,7 +139,7 @@ static bool svm_exit_npf(struct vcpu *v, struct vmcb *vmcb)
 	uint64_t gpa = vmcb->control.exit_info2;
 	svm_count(v, EXIT_REASON_MMIO);
 	if (guest_mem_contains(&v->vm->mem, gpa, 1)) {
-		svm_stop_vm(v, "nested page fault inside guest RAM at gpa %#llx (error %#llx)",
+		vm_stop_vcpu(v, "nested page fault inside guest RAM at gpa %#llx (error %#llx)",
 			    (unsigned long long)gpa, (unsigned long long)vmcb->control.exit_info1);
 		return false;
 	}
@@ -163,7 +163,7 @@ static bool svm_exit_npf(struct vcpu *v, struct vmcb *vmcb)
 		svm_inject_exception(v, VECTOR_PF, true, out.pf_error);
 		return true;
 	default:
-		svm_stop_vm(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
+		vm_stop_vcpu(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
 			    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
 			    (unsigned long long)vmcb->save.rip, out.why, out.map, out.opcode,
 			    out.modrm_reg, out.len);
@@ -182,7 +182,7 @@ static bool svm_exit_cr8_write(struct vcpu *v, struct vmcb *vmcb)
 	svm_emul_cpu(v, &cpu);
 	if (x86_fetch_decode(&cpu, X86_DECODE_AMD, &insn, &out) != X86_EMUL_OK ||
 	    insn.map != 1 || insn.opcode != 0x22 || !insn.has_modrm) {
-		svm_stop_vm(v, "CR8 write exit at rip %#llx is not a MOV to CR8",
+		vm_stop_vcpu(v, "CR8 write exit at rip %#llx is not a MOV to CR8",
 			    (unsigned long long)vmcb->save.rip);
 		return false;
 	}
@@ -232,7 +232,7 @@ static bool svm_exit_debug(struct vcpu *v, struct vmcb *vmcb)
 static bool svm_exit_shutdown(struct vcpu *v, struct vmcb *vmcb)
 {
 	svm_count(v, EXIT_REASON_TRIPLE_FAULT);
-	svm_stop_vm(v, "triple fault (SVM SHUTDOWN) at rip %#llx; nestor stops the VM instead of "
+	vm_stop_vcpu(v, "triple fault (SVM SHUTDOWN) at rip %#llx; nestor stops the VM instead of "
 		    "resetting it", (unsigned long long)vmcb->save.rip);
 	return false;
 }
@@ -277,12 +277,12 @@ bool svm_handle_exit(struct vcpu *v)
 	case SVM_EXIT_INVALID:
 		svm_count(v, EXIT_REASON_OTHER);
 		svm_log_vmcb(v);
-		svm_stop_vm(v, "VMRUN failed its consistency checks (VMEXIT_INVALID)");
+		vm_stop_vcpu(v, "VMRUN failed its consistency checks (VMEXIT_INVALID)");
 		return false;
 	default:
 		svm_count(v, EXIT_REASON_OTHER);
 		svm_log_vmcb(v);
-		svm_stop_vm(v, "unhandled SVM exit %#llx (%s)", (unsigned long long)code,
+		vm_stop_vcpu(v, "unhandled SVM exit %#llx (%s)", (unsigned long long)code,
 			    svm_exit_name(code));
 		return false;
 	}

@@ -58,8 +58,6 @@ struct x86_emul_cpu;
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
 /* Skips the intercepted instruction at RIP; false if fetching it faulted (injected). */
 bool svm_skip_instruction(struct vcpu *v);
-/* svm_run.c */
-void svm_stop_vm(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define SVM_EFER_LMA (1ull << 10)
 #define SVM_EFER_SVME (1ull << 12)
 #define SVM_RFLAGS_TF (1ull << 8)

@@ -1,28 +1,12 @@
 /* svm_run: one vCPU's life on SVM: decide, enter, exit, handle, until the VM stops. */
-#include <stdarg.h>
-
 #include "apic/apic_arbiter.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/run_end.h"
-#include "core/string.h"
-#include "core/vcpu_wait.h"
+#include "core/vcpu_entry.h"
 #include "core/vm.h"
 
 #define INTERCEPT_CR8_WRITE (1u << (16 + 8))
-
-void svm_stop_vm(struct vcpu *v, const char *fmt, ...)
-{
-	char why[100];
-	va_list ap;
-	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	vm_request_stop(v->vm, RUN_STATUS_VM_STOPPED, "vcpu%u: %s", v->id, why);
-}
 
 static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 {
@@ -34,27 +18,17 @@ static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 	st->nmi_blocked = s->nmi_blocked;
 }
 
-/* INIT resets the vCPU to wait for SIPI; SIPI starts it in real mode (SDM 9.4.3). */
-static void svm_apply_init_sipi(struct vcpu *v, struct vlapic *l)
+static void svm_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = svm_of(v);
-	struct apic_init_sipi is;
-	if (!apic_take_init_sipi(l, &is))
-		return;
-	if (is.init) {
-		svm_vmcb_set_sipi(s->vmcb, 0);
-		s->vmcb->control.event_inj = 0;
-		s->nmi_blocked = s->nmi_singlestep = false;
-		v->state = VCPU_WAIT_FOR_SIPI;
-	}
-	if (is.sipi && v->state == VCPU_WAIT_FOR_SIPI) {
-		svm_vmcb_set_sipi(s->vmcb, is.sipi_vector);
-		memset(&v->gprs, 0, sizeof(v->gprs));
-		v->state = VCPU_RUNNABLE;
-		v->stats.by_reason[EXIT_REASON_INIT_SIPI]++;
-		log_debug("vcpu%u: SIPI vector %#x: starting at %#x:0000", v->id, is.sipi_vector,
-			  is.sipi_vector << 8);
-	}
+	svm_vmcb_set_sipi(s->vmcb, 0);
+	s->vmcb->control.event_inj = 0;
+	s->nmi_blocked = s->nmi_singlestep = false;
+}
+
+static void svm_sipi(struct vcpu *v, uint8_t vector)
+{
+	svm_vmcb_set_sipi(svm_of(v)->vmcb, vector);
 }
 
 /* Applies the interrupt core's decision to the VMCB (the backend holds no policy). */
@@ -106,37 +80,12 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
 }
 
-/* False when the vCPU cannot enter now (waiting); the caller loops. */
-static bool svm_prepare_entry(struct vcpu *v, struct vlapic *l)
-{
-	struct vm *vm = v->vm;
-	uint64_t now = vm_now_ns(vm);
-	struct apic_intr_state st;
-	struct apic_decision d;
-
-	vlapic_set_clock(l, now);
-	if (v->id == 0)
-		vm_devices_tick(vm);
-	svm_apply_init_sipi(v, l);
-	if (v->state == VCPU_WAIT_FOR_SIPI) {
-		vcpu_wait(v, l, now);
-		return false;
-	}
-	svm_intr_state(v, &st);
-	if (v->state == VCPU_HALTED) {
-		if (!apic_has_wakeup_event(l, &st, now)) {
-			vm_note_halted(vm, v, !st.rflags_if);
-			vcpu_wait(v, l, now);
-			return false;
-		}
-		v->state = VCPU_RUNNABLE;
-	}
-	apic_decide(l, &st, now, &d);
-	svm_apply_decision(v, l, &d);
-
-	vcpu_arm_timer(v, now);
-	return true;
-}
+static const struct vcpu_entry_ops svm_entry_ops = {
+	.init = svm_init,
+	.sipi = svm_sipi,
+	.intr_state = svm_intr_state,
+	.apply_decision = svm_apply_decision,
+};
 
 /*
  * With V_INTR_MASKING the guest's MOV to CR8 lands in V_TPR without an exit (APM
@@ -186,7 +135,7 @@ void svm_vcpu_run(struct vcpu *v)
 	struct vlapic *l = apic_vm_vcpu(&v->vm->apic, v->id);
 
 	while (!v->vm->stopping) {
-		if (!svm_prepare_entry(v, l))
+		if (!vcpu_prepare_entry(v, l, &svm_entry_ops))
 			continue;
 		vmcb->save.rax = v->gprs.r[GPR_RAX];
 		vmcb->save.rsp = v->gprs.r[GPR_RSP];

@@ -103,7 +103,7 @@ bool vmx_exit_cr_access(struct vcpu *v)
 	unsigned cr = CRQ_NUMBER(q);
 	v->stats.by_reason[EXIT_REASON_CR_ACCESS]++;
 	if (CRQ_TYPE(q) != CRQ_TYPE_MOV_TO_CR || (cr != 0 && cr != 4)) {
-		vmx_stop_vm(v, "unexpected CR-access exit, qualification %#llx",
+		vm_stop_vcpu(v, "unexpected CR-access exit, qualification %#llx",
 			    (unsigned long long)q);
 		return false;
 	}

@@ -3,22 +3,7 @@ bits 64
 default rel
 section .text
 
-; Offsets into struct x86_gprs (arch/x86/regs.h): register number * 8.
-%define G_RAX 8*0
-%define G_RCX 8*1
-%define G_RDX 8*2
-%define G_RBX 8*3
-%define G_RBP 8*5
-%define G_RSI 8*6
-%define G_RDI 8*7
-%define G_R8  8*8
-%define G_R9  8*9
-%define G_R10 8*10
-%define G_R11 8*11
-%define G_R12 8*12
-%define G_R13 8*13
-%define G_R14 8*14
-%define G_R15 8*15
+%include "arch/x86/regs.inc"
 
 %define VMCS_HOST_RSP 0x6c14
 
@@ -70,9 +55,9 @@ vmx_enter:
 	; Falling through means VMfailInvalid (CF) or VMfailValid (ZF); MOV keeps the flags.
 .failed:
 	mov eax, 1
-	jc .out
+	jc vmx_return
 	mov eax, 2
-.out:
+vmx_return:				; also the exit path's
 	add rsp, 8
 	pop r15
 	pop r14
@@ -104,11 +89,4 @@ vmx_exit_stub:
 	pop rax
 	mov [rdi + G_RDI], rax
 	xor eax, eax			; VMX_OK
-	add rsp, 8
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
-	ret
+	jmp vmx_return

@@ -54,7 +54,7 @@ static bool vmx_exit_io(struct vcpu *v)
 
 	vmx_count(v, EXIT_REASON_IO);
 	if (q & (1u << 4)) {
-		vmx_stop_vm(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
+		vm_stop_vcpu(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
 		return false;
 	}
 	if (q & (1u << 3)) {
@@ -158,7 +158,7 @@ static bool vmx_exit_exception_nmi(struct vcpu *v)
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
 	vmx_count(v, EXIT_REASON_OTHER);
 	vmx_log_guest_state(v);
-	vmx_stop_vm(v, "unexpected %s exit, interruption information %#x",
+	vm_stop_vcpu(v, "unexpected %s exit, interruption information %#x",
 		    (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI ? "host NMI" : "exception", info);
 	return false;
 }
@@ -166,7 +166,7 @@ static bool vmx_exit_exception_nmi(struct vcpu *v)
 static bool vmx_exit_triple_fault(struct vcpu *v)
 {
 	vmx_count(v, EXIT_REASON_TRIPLE_FAULT);
-	vmx_stop_vm(v, "triple fault (VMX exit reason 2) at rip %#llx; nestor stops the VM "
+	vm_stop_vcpu(v, "triple fault (VMX exit reason 2) at rip %#llx; nestor stops the VM "
 		    "instead of resetting it", (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 	return false;
 }
@@ -224,7 +224,7 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 			return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, VECTOR_UD);
 		vmx_count(v, EXIT_REASON_OTHER);
 		vmx_log_guest_state(v);
-		vmx_stop_vm(v, "unhandled VMX exit %u (%s), qualification %#llx", basic,
+		vm_stop_vcpu(v, "unhandled VMX exit %u (%s), qualification %#llx", basic,
 			    vmx_exit_name(basic),
 			    (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
 		return false;

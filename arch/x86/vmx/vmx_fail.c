@@ -114,7 +114,7 @@ void vmx_report_vmfail(struct vcpu *v, const char *insn, enum vmx_status st)
 {
 	if (st == VMX_FAIL_INVALID) {
 		log_error("vmx: vcpu%u: %s failed: VMfailInvalid (no current VMCS)", v->id, insn);
-		vmx_stop_vm(v, "%s failed: VMfailInvalid", insn);
+		vm_stop_vcpu(v, "%s failed: VMfailInvalid", insn);
 		return;
 	}
 	uint32_t err = vmcs_read_insn_error();
@@ -126,11 +126,11 @@ void vmx_report_vmfail(struct vcpu *v, const char *insn, enum vmx_status st)
 		vmx_log_host_state(v);
 	vmx_log_guest_state(v);
 	if (err == VMX_INSN_ERROR_INVALID_CONTROLS && (vmcs_read(VMCS_PROC_CONTROLS) & PROC_TPR_SHADOW))
-		vmx_stop_vm(v, "%s failed: VM-instruction error 7 (invalid control fields), "
+		vm_stop_vcpu(v, "%s failed: VM-instruction error 7 (invalid control fields), "
 			    "TPR_THRESHOLD %#x VTPR %#x", insn,
 			    (unsigned)vmcs_read(VMCS_TPR_THRESHOLD), vmx_of(v)->vapic[VAPIC_TPR]);
 	else
-		vmx_stop_vm(v, "%s failed: VM-instruction error %u (%s)", insn, err,
+		vm_stop_vcpu(v, "%s failed: VM-instruction error %u (%s)", insn, err,
 			    vmx_insn_error_name(err));
 }
 
@@ -143,6 +143,6 @@ void vmx_report_entry_failure(struct vcpu *v, uint32_t reason)
 	log_error("vmx: vcpu%u: VM entry failed: exit reason %u (%s), qualification %#llx", v->id,
 		  basic, vmx_exit_name(basic), (unsigned long long)q);
 	vmx_log_guest_state(v);
-	vmx_stop_vm(v, "VM entry failed: %s (reason %u, qualification %#llx)", vmx_exit_name(basic),
+	vm_stop_vcpu(v, "VM entry failed: %s (reason %u, qualification %#llx)", vmx_exit_name(basic),
 		    basic, (unsigned long long)q);
 }

@@ -87,7 +87,5 @@ void vmx_tpr_after_exit(struct vcpu *v);
 void vmx_report_vmfail(struct vcpu *v, const char *insn, enum vmx_status st);
 void vmx_report_entry_failure(struct vcpu *v, uint32_t reason);
 void vmx_log_guest_state(const struct vcpu *v);
-/* vmx_run.c */
-void vmx_stop_vm(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

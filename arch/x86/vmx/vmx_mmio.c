@@ -29,7 +29,7 @@ bool vmx_exit_ept_violation(struct vcpu *v)
 
 	v->stats.by_reason[EXIT_REASON_MMIO]++;
 	if (guest_mem_contains(&v->vm->mem, gpa, 1)) {
-		vmx_stop_vm(v, "EPT violation inside guest RAM at gpa %#llx (qualification %#llx)",
+		vm_stop_vcpu(v, "EPT violation inside guest RAM at gpa %#llx (qualification %#llx)",
 			    (unsigned long long)gpa,
 			    (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
 		return false;
@@ -51,7 +51,7 @@ bool vmx_exit_ept_violation(struct vcpu *v)
 		vmx_inject_exception(v, VECTOR_PF, true, out.pf_error);
 		return true;
 	default:
-		vmx_stop_vm(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
+		vm_stop_vcpu(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
 			    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
 			    (unsigned long long)cpu.rip, out.why, out.map, out.opcode,
 			    out.modrm_reg, out.len);

@@ -1,57 +1,34 @@
 /* vmx_run: one vCPU's life on VMX: decide, enter, exit, handle, until the VM stops. */
-#include <stdarg.h>
-
 #include "apic/apic_arbiter.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/run_end.h"
-#include "core/string.h"
-#include "core/vcpu_wait.h"
+#include "core/vcpu_entry.h"
 #include "core/vm.h"
 
-#define RFLAGS_IF_BIT (1ull << 9)
 #define EXIT_EXTERNAL_INTERRUPT 1
 
-void vmx_stop_vm(struct vcpu *v, const char *fmt, ...)
-{
-	char why[100];
-	va_list ap;
-	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	vm_request_stop(v->vm, RUN_STATUS_VM_STOPPED, "vcpu%u: %s", v->id, why);
-}
-
-static void vmx_intr_state(struct apic_intr_state *st)
+static void vmx_intr_state(struct vcpu *v, struct apic_intr_state *st)
 {
 	uint32_t intr = (uint32_t)vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
-	st->rflags_if = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF_BIT;
+	st->rflags_if = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
 	st->interrupt_shadow = intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
 	st->event_pending = vmcs_read(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
 	/* With virtual NMIs the CPU tracks NMI blocking itself, from injection to IRET. */
 	st->nmi_blocked = intr & INTERRUPTIBILITY_NMI;
+	(void)v;
 }
 
-/* INIT resets the vCPU to wait for SIPI; SIPI starts it in real mode (SDM 9.4.3). */
-static void vmx_apply_init_sipi(struct vcpu *v, struct vlapic *l)
+/* INIT: the guest-state setter also drops a pending injection and NMI blocking. */
+static void vmx_init(struct vcpu *v)
 {
-	struct apic_init_sipi is;
-	if (!apic_take_init_sipi(l, &is))
-		return;
-	if (is.init) {
-		vmx_guest_set_sipi(0);
-		v->state = VCPU_WAIT_FOR_SIPI;
-	}
-	if (is.sipi && v->state == VCPU_WAIT_FOR_SIPI) {
-		vmx_guest_set_sipi(is.sipi_vector);
-		memset(&v->gprs, 0, sizeof(v->gprs));
-		v->state = VCPU_RUNNABLE;
-		v->stats.by_reason[EXIT_REASON_INIT_SIPI]++;
-		log_debug("vcpu%u: SIPI vector %#x: starting at %#x:0000", v->id, is.sipi_vector,
-			  is.sipi_vector << 8);
-	}
+	(void)v;
+	vmx_guest_set_sipi(0);
+}
+
+static void vmx_sipi(struct vcpu *v, uint8_t vector)
+{
+	(void)v;
+	vmx_guest_set_sipi(vector);
 }
 
 /* Applies the interrupt core's decision to the VMCS (the backend holds no policy). */
@@ -86,36 +63,12 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 	vmx_tpr_before_entry(v, d->tpr, d->tpr_threshold);
 }
 
-/* False when the vCPU cannot enter now (waiting); the caller loops. */
-static bool vmx_prepare_entry(struct vcpu *v, struct vlapic *l)
-{
-	struct vm *vm = v->vm;
-	uint64_t now = vm_now_ns(vm);
-	struct apic_intr_state st;
-	struct apic_decision d;
-
-	vlapic_set_clock(l, now);
-	if (v->id == 0)
-		vm_devices_tick(vm);
-	vmx_apply_init_sipi(v, l);
-	if (v->state == VCPU_WAIT_FOR_SIPI) {
-		vcpu_wait(v, l, now);
-		return false;
-	}
-	vmx_intr_state(&st);
-	if (v->state == VCPU_HALTED) {
-		if (!apic_has_wakeup_event(l, &st, now)) {
-			vm_note_halted(vm, v, !st.rflags_if);
-			vcpu_wait(v, l, now);
-			return false;
-		}
-		v->state = VCPU_RUNNABLE;
-	}
-	apic_decide(l, &st, now, &d);
-	vmx_apply_decision(v, l, &d);
-	vcpu_arm_timer(v, now);
-	return true;
-}
+static const struct vcpu_entry_ops vmx_entry_ops = {
+	.init = vmx_init,
+	.sipi = vmx_sipi,
+	.intr_state = vmx_intr_state,
+	.apply_decision = vmx_apply_decision,
+};
 
 /*
  * IDT-vectoring information (SDM 27.2.4): an event was being delivered when the
@@ -170,7 +123,7 @@ void vmx_vcpu_run(struct vcpu *v)
 	}
 	vmx_flush_on_start(v);
 	while (!v->vm->stopping) {
-		if (!vmx_prepare_entry(v, l))
+		if (!vcpu_prepare_entry(v, l, &vmx_entry_ops))
 			continue;
 		vmcs_write(VMCS_GUEST_RSP, v->gprs.r[GPR_RSP]);
 		enum vmx_status st = vmx_enter(&v->gprs, x->launched);

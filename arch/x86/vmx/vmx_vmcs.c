@@ -124,7 +124,7 @@ bool vmx_vmcs_setup(struct vcpu *v)
 	if (st == VMX_OK)
 		st = vmptrld(x->vmcs_pa);
 	if (st != VMX_OK) {
-		vmx_stop_vm(v, "VMCLEAR/VMPTRLD of the VMCS at %#llx failed (%s)",
+		vm_stop_vcpu(v, "VMCLEAR/VMPTRLD of the VMCS at %#llx failed (%s)",
 			    (unsigned long long)x->vmcs_pa,
 			    st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
 		return false;
