@@ -1,6 +1,5 @@
-/* vmx_cr: guest writes to CR0/CR4 bits nestor owns, and to EFER, emulated on the guest's behalf. */
+/* vmx_cr: guest writes to CR0/CR4 bits nestor owns, emulated on the guest's behalf. */
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vcpu_msr.h"
 #include "core/vm.h"
 
 #define VECTOR_GP 13
@@ -116,21 +115,4 @@ bool vmx_exit_cr_access(struct vcpu *v)
 	else
 		vmx_inject_exception(v, VECTOR_GP, true, 0);
 	return true;
-}
-
-/*
- * WRMSR to EFER (SDM Vol. 4, IA32_EFER; Vol. 3A 10.8.5): SCE, LME and NXE are the guest's,
- * LMA is the CPU's (kept), and LME cannot change while paging is on. The VMCS copy is
- * what the "load IA32_EFER" entry control puts in the register.
- */
-enum msr_result vmx_write_efer(struct vcpu *v, uint64_t value)
-{
-	uint64_t cur = vmcs_read(VMCS_GUEST_EFER);
-	(void)v;
-	if (value & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE))
-		return MSR_GP;
-	if ((vmcs_read(VMCS_GUEST_CR0) & X86_CR0_PG) && ((value ^ cur) & X86_EFER_LME))
-		return MSR_GP;
-	vmcs_write(VMCS_GUEST_EFER, (value & ~X86_EFER_LMA) | (cur & X86_EFER_LMA));
-	return MSR_OK;
 }

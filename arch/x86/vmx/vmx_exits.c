@@ -1,6 +1,5 @@
 /* vmx_exits: what nestor does for each VM exit the VMX backend asks for. */
 #include "apic/apic_vm.h"
-#include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "core/run_end.h"
 #include "core/vcpu_cpuid.h"
@@ -33,9 +32,6 @@ enum {
 	VMX_EXIT_XSETBV = 55,
 };
 
-#define MSR_TSC 0x10
-#define MSR_PAT 0x277
-#define MSR_EFER 0xc0000080
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 
@@ -80,59 +76,6 @@ static bool vmx_exit_cpuid(struct vcpu *v)
 	v->gprs.r[GPR_RCX] = r.ecx;
 	v->gprs.r[GPR_RDX] = r.edx;
 	vmx_skip_instruction(v);
-	return true;
-}
-
-/* The MSRs whose guest copy lives in the VMCS; everything else is vcpu_msr's. */
-static enum msr_result vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
-{
-	switch (msr) {
-	case MSR_EFER: *value = vmcs_read(VMCS_GUEST_EFER); return MSR_OK;
-	case MSR_PAT: *value = vmcs_read(VMCS_GUEST_PAT); return MSR_OK;
-	case MSR_TSC: *value = rdtsc() + vmcs_read(VMCS_TSC_OFFSET); return MSR_OK;
-	default: return vcpu_msr_read(v, msr, value);
-	}
-}
-
-static enum msr_result vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
-{
-	switch (msr) {
-	case MSR_EFER:
-		return vmx_write_efer(v, value);
-	case MSR_PAT:
-		if (!vcpu_msr_pat_valid(value))
-			return MSR_GP;
-		vmcs_write(VMCS_GUEST_PAT, value);
-		return MSR_OK;
-	case MSR_TSC:
-		vmcs_write(VMCS_TSC_OFFSET, value - rdtsc());
-		return MSR_OK;
-	default:
-		return vcpu_msr_write(v, msr, value);
-	}
-}
-
-static bool vmx_exit_msr(struct vcpu *v, bool write)
-{
-	uint32_t msr = (uint32_t)v->gprs.r[GPR_RCX];
-	enum msr_result r;
-
-	vmx_count(v, write ? EXIT_REASON_MSR_WRITE : EXIT_REASON_MSR_READ);
-	if (write) {
-		uint64_t value = (v->gprs.r[GPR_RDX] << 32) | (uint32_t)v->gprs.r[GPR_RAX];
-		r = vmx_msr_write(v, msr, value);
-	} else {
-		uint64_t value = 0;
-		r = vmx_msr_read(v, msr, &value);
-		if (r == MSR_OK) {
-			v->gprs.r[GPR_RAX] = (uint32_t)value;
-			v->gprs.r[GPR_RDX] = value >> 32;
-		}
-	}
-	if (r == MSR_GP)
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
-	else
-		vmx_skip_instruction(v);
 	return true;
 }
 

@@ -10,7 +10,6 @@
 #include "arch/x86/vmx/vmx_insn.h"
 #include "core/guest_entry.h"
 #include "core/vcpu.h"
-#include "core/vcpu_msr.h"
 
 /* Computed by vmx_supported() on the boot CPU; every CPU of the machine is alike. */
 extern struct vmx_config vmx_cfg;
@@ -39,7 +38,6 @@ struct vmx_vcpu {
 	/* The last interrupt injected, to requeue it if IDT-vectoring info says it was not
 	 * delivered (SDM 27.2.4). */
 	uint8_t last_source;		/* enum apic_source */
-	uint8_t last_vector;
 	/* VTPR as nestor wrote it at the last entry: a different value after the exit means
 	 * the guest wrote CR8 (no exit with TPR shadow). */
 	uint8_t entry_vtpr;
@@ -77,9 +75,10 @@ void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32
 /* vmx_mmio.c, vmx_xsetbv.c: exits with more to them than a few lines. */
 bool vmx_exit_ept_violation(struct vcpu *v);
 bool vmx_exit_xsetbv(struct vcpu *v);
-/* vmx_cr.c: CR0/CR4 writes that hit the guest/host mask, EFER writes. */
+/* vmx_cr.c: CR0/CR4 writes that hit the guest/host mask. */
 bool vmx_exit_cr_access(struct vcpu *v);
-enum msr_result vmx_write_efer(struct vcpu *v, uint64_t value);
+/* vmx_msr.c: RDMSR (write false) or WRMSR. */
+bool vmx_exit_msr(struct vcpu *v, bool write);
 /* vmx_tpr.c: TPR shadow before entry and after exit, and the SDM 26.2.1.1 invariant. */
 void vmx_tpr_before_entry(struct vcpu *v, uint8_t tpr, uint8_t threshold);
 void vmx_tpr_after_exit(struct vcpu *v);

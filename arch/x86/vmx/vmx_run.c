@@ -43,7 +43,6 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 		vmcs_write(VMCS_ENTRY_INTR_INFO, vector | (nmi ? INTR_TYPE_NMI : INTR_TYPE_EXTERNAL) |
 				INTR_INFO_VALID);
 		x->last_source = (uint8_t)d->source;
-		x->last_vector = vector;
 		v->stats.injected[nmi ? INJECT_NMI : d->source == APIC_SRC_EXTINT ? INJECT_EXTINT
 										 : INJECT_LAPIC]++;
 	}
