@@ -31,6 +31,8 @@ INITRAMFS = L1_DIR / "initramfs.cpio.gz"
 # quiet: the kernel's boot log costs time on an emulated UART (one port write per character,
 # one VM exit each under a hypervisor); /init's own lines are printed regardless.
 DEFAULT_CMDLINE = "console=ttyS0 panic=-1 quiet"
+# Benchmarks time the boot to /init only; skipping the kvm modules shortens each run.
+BENCH_CMDLINE = DEFAULT_CMDLINE + " l1.modules=0"
 MARKER = "L1: "
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -118,7 +120,7 @@ def check_report(report: L1Report, *, cpus: int, expect_svm: bool) -> None:
 
 def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool, kernel: Path = VMLINUX,
                   initrd: Path = INITRAMFS, cmdline: str = DEFAULT_CMDLINE,
-                  timeout_s: float = 180.0) -> L1Report:
+                  timeout_s: float = 120.0) -> L1Report:
     """Boots the payload with `boot` and checks it: all CPUs online, each CPU's local timer
     counting, CPUID's SVM flag as expected, and kvm_amd loaded (and running an L2 guest) when
     SVM is offered, refused with "no SVM" otherwise. Returns the parsed report."""
@@ -136,9 +138,9 @@ def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool, kernel: Path =
 
 
 def qemu_command(kernel: Path, initrd: Path, cmdline: str, *, cpu: str = "max", smp: int = 2,
-                 mem_mb: int = 512) -> List[str]:
+                 mem_mb: int = 512, accel: str = "tcg") -> List[str]:
     """QEMU TCG booting vmlinux through its PVH note, serial console on stdout."""
-    return ["qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", cpu,
+    return ["qemu-system-x86_64", "-accel", accel, "-machine", "q35", "-cpu", cpu,
             "-smp", str(smp), "-m", str(mem_mb), "-nodefaults", "-display", "none",
             "-no-reboot", "-serial", "stdio", "-kernel", str(kernel), "-initrd", str(initrd),
             "-append", cmdline]
@@ -169,20 +171,23 @@ def run_streaming(command: List[str], timeout_s: float, echo=None) -> BootResult
                       status=status, wall_s=time.monotonic() - start, to_init_s=to_init)
 
 
-def direct_qemu(cpu: str = "max", smp: int = 2, mem_mb: int = 512, echo=None) -> Boot:
-    """A launcher booting the kernel directly under QEMU TCG (no nestor): the reference."""
+def direct_qemu(cpu: str = "max", smp: int = 2, mem_mb: int = 512, accel: str = "tcg",
+                echo=None) -> Boot:
+    """A launcher booting the kernel directly under QEMU TCG (no nestor): the reference.
+    accel "tcg" runs one host thread per vCPU (MTTCG); "tcg,thread=single" runs all vCPUs
+    round-robin on one thread (slower, but immune to cross-vCPU races in QEMU, docs/l1.md)."""
     def boot(kernel: Path, initrd: Path, cmdline: str, timeout_s: float) -> BootResult:
-        command = qemu_command(kernel, initrd, cmdline, cpu=cpu, smp=smp, mem_mb=mem_mb)
+        command = qemu_command(kernel, initrd, cmdline, cpu=cpu, smp=smp, mem_mb=mem_mb, accel=accel)
         return run_streaming(command, timeout_s, echo)
     return boot
 
 
 def bench(boot: Boot, runs: int, label: str, kernel: Path = VMLINUX, initrd: Path = INITRAMFS,
-          cmdline: str = DEFAULT_CMDLINE) -> List[float]:
+          cmdline: str = BENCH_CMDLINE) -> List[float]:
     """Boots `runs` times; prints and returns the times from launch to the first /init line."""
     times = []
     for n in range(runs):
-        result = boot(kernel, initrd, cmdline, 180.0)
+        result = boot(kernel, initrd, cmdline, 120.0)
         if result.to_init_s is None:
             sys.exit(f"{label}: run {n}: /init never printed (status {result.status})")
         times.append(result.to_init_s)
@@ -197,18 +202,21 @@ def main() -> int:
     parser.add_argument("--cpu", default="max", help="QEMU -cpu model (e.g. max,-svm)")
     parser.add_argument("--smp", type=int, default=2)
     parser.add_argument("--mem", type=int, default=512, help="MiB")
-    parser.add_argument("--append", default=DEFAULT_CMDLINE, help="kernel command line")
+    parser.add_argument("--accel", default="tcg", help="QEMU -accel (e.g. tcg,thread=single)")
+    parser.add_argument("--append", help=f"kernel command line (boot: {DEFAULT_CMDLINE!r}, "
+                        f"bench: {BENCH_CMDLINE!r})")
     parser.add_argument("--kernel", type=Path, default=VMLINUX)
     parser.add_argument("--initrd", type=Path, default=INITRAMFS)
-    parser.add_argument("--timeout", type=float, default=180.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if args.action == "bench":
-        boot = direct_qemu(cpu=args.cpu, smp=args.smp, mem_mb=args.mem)
-        bench(boot, args.runs, f"qemu-direct -smp {args.smp}", args.kernel, args.initrd, args.append)
+        boot = direct_qemu(cpu=args.cpu, smp=args.smp, mem_mb=args.mem, accel=args.accel)
+        bench(boot, args.runs, f"qemu-direct -smp {args.smp}", args.kernel, args.initrd,
+              args.append or BENCH_CMDLINE)
         return 0
-    boot = direct_qemu(cpu=args.cpu, smp=args.smp, mem_mb=args.mem, echo=sys.stdout)
-    result = boot(args.kernel, args.initrd, args.append, args.timeout)
+    boot = direct_qemu(cpu=args.cpu, smp=args.smp, mem_mb=args.mem, accel=args.accel, echo=sys.stdout)
+    result = boot(args.kernel, args.initrd, args.append or DEFAULT_CMDLINE, args.timeout)
     print(f"\n[l1_payload] status {result.status}, to /init {result.to_init_s} s, whole run {result.wall_s:.2f} s")
     return 1 if result.timed_out else 0
 
