@@ -13,11 +13,11 @@ BENCH_L1_RUNS ?= 3
 
 # fetch-kernel leaves vmlinux alone when it is already current; the touch records that this
 # version of the script has checked it, so the next make does nothing.
-$(L1_VMLINUX): tools/fetch-kernel | $(BUILD)/.deps
+$(L1_VMLINUX): tools/fetch-kernel | deps
 	./tools/fetch-kernel --out $(L1_DIR)
 	@touch $@
 
-$(L1_PROGRAMS): $(L1_DIR)/bin/%: tests/l1/%.c | $(BUILD)/.deps
+$(L1_PROGRAMS): $(L1_DIR)/bin/%: tests/l1/%.c | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) $(L1_CFLAGS) -o $@ $<
 
@@ -33,7 +33,7 @@ CHECK_PREREQS += $(L1_VMLINUX) $(L1_INITRAMFS)
 .PHONY: l1 l1-refetch bench-l1-baseline
 l1: $(L1_VMLINUX) $(L1_INITRAMFS)
 
-l1-refetch: | $(BUILD)/.deps
+l1-refetch: | deps
 	./tools/fetch-kernel --out $(L1_DIR)
 	$(MAKE) l1
 
