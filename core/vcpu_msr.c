@@ -18,6 +18,7 @@
 #define MSR_MTRR_VAR_LAST 0x20f
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_AMD_SYSCFG 0xc0010010
+#define MSR_AMD_INT_PENDING_MSG 0xc0010055	/* C1E / SMI-on-IO-trap: none here */
 #define MSR_AMD_HWCR 0xc0010015
 #define MSR_AMD_VM_CR 0xc0010114
 #define MSR_AMD_DE_CFG 0xc0011029
@@ -105,6 +106,7 @@ enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_MCG_STATUS:
 	case MSR_AMD_SYSCFG:
 	case MSR_AMD_HWCR:
+	case MSR_AMD_INT_PENDING_MSG:
 		*value = 0;
 		return MSR_OK;
 	case MSR_MISC_ENABLE: *value = 1; return MSR_OK;	/* fast strings */

@@ -18,12 +18,16 @@ static const struct pt_format npt_format = {
 	.leaf_2m = 0x7 | PT_LARGE,
 };
 
-/* MSRs whose guest values VMLOAD/VMSAVE switch (APM 15.5.2): safe to leave to the guest. */
+/* MSRs the guest may access directly: those VMLOAD/VMSAVE switch (APM 15.5.2), and one
+ * nestor does not use. */
 static const uint32_t svm_passthrough_msrs[] = {
 	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
 	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
 	0xc0000084,				/* SFMASK */
 	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+	/* TSC_AUX (RDTSCP's ECX): not switched by VMRUN, but nestor never reads it, and a
+	 * vCPU owns its physical CPU, so the guest may keep its value in the hardware. */
+	0xc0000103,
 };
 
 /* APM 15.11: two bits per MSR (read, write) in three 2 KiB ranges. */
