@@ -55,6 +55,7 @@ class RunResult:
     banner_time: float | None   # seconds from emulator start to nestor's banner
     emulator_rc: int | None
     workdir: str
+    first_seen: dict = dataclasses.field(default_factory=dict)  # marker -> seconds from start
 
     @property
     def crashed(self):
@@ -181,8 +182,9 @@ clock: sync=none, time0=local
 # ---- a run --------------------------------------------------------------------------
 
 def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
-        append=None, timeout=120, workdir=None, echo=False, extra_files=None):
-    """Boots nestor once and returns a RunResult. Never raises on a failed run."""
+        append=None, timeout=120, workdir=None, echo=False, extra_files=None, markers=()):
+    """Boots nestor once and returns a RunResult. Never raises on a failed run.
+    `markers`: substrings whose first appearance is timed (RunResult.first_seen)."""
     cpu = cpu or DEFAULT_CPU[emulator]
     if workdir is None:
         os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
@@ -218,6 +220,7 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
 
     console_path = os.path.join(workdir, "console.log")
     lines, status, banner_time, timed_out = [], None, None, False
+    first_seen = {}
     start = time.monotonic()
     with open(console_path, "w") as console:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -245,6 +248,9 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
                         print(line, flush=True)
                     if banner_time is None and BANNER in line:
                         banner_time = now - start
+                    for marker in markers:
+                        if marker not in first_seen and marker in line:
+                            first_seen[marker] = now - start
                     m = END_LINE.search(line)
                     if m and status is None:
                         status = int(m.group(1), 16)
@@ -271,4 +277,4 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
     else:
         exit_code = EXIT_NO_VERDICT
     return RunResult(emulator, cpu, status, exit_code, timed_out and status is None, lines,
-                     elapsed, banner_time, rc, workdir)
+                     elapsed, banner_time, rc, workdir, first_seen)
