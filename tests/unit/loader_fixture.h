@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/boot_info.h"
 #include "core/guest_mem.h"
 
 #define MiB (1ull << 20)
@@ -50,6 +51,37 @@ static inline uint8_t *fixture_read(const char *path, size_t *size)
 	fclose(f);
 	*size = (size_t)n;
 	return buf;
+}
+
+/* A boot file as boot/ hands it over. */
+static inline struct boot_file fixture_file(const char *role, const char *path, uint8_t *data,
+					    size_t size)
+{
+	struct boot_file f = { .role = role, .data = data, .size = size };
+	snprintf(f.path, sizeof(f.path), "%s", path);
+	return f;
+}
+
+/* A fixture built under LOADER_FIXTURE_DIR; fails the test when it is missing. */
+#define FIXTURE_LOAD(name, sizep) fixture_must_read(LOADER_FIXTURE_DIR "/" name, sizep)
+
+static inline uint8_t *fixture_must_read(const char *path, size_t *size)
+{
+	uint8_t *p = fixture_read(path, size);
+	if (!p) {
+		fprintf(stderr, "fixture %s is missing: run make loader-fixtures\n", path);
+		abort();
+	}
+	return p;
+}
+
+/* Offset of the first occurrence of needle in hay, or -1. */
+static inline long fixture_find(const uint8_t *hay, size_t n, const void *needle, size_t len)
+{
+	for (size_t i = 0; i + len <= n; i++)
+		if (!memcmp(hay + i, needle, len))
+			return (long)i;
+	return -1;
 }
 
 /* One program header of a synthetic ELF file. */
