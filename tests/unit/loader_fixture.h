@@ -62,11 +62,11 @@ static inline struct boot_file fixture_file(const char *role, const char *path, 
 	return f;
 }
 
-/* A fixture built under LOADER_FIXTURE_DIR; fails the test when it is missing. */
-#define FIXTURE_LOAD(name, sizep) fixture_must_read(LOADER_FIXTURE_DIR "/" name, sizep)
-
-static inline uint8_t *fixture_must_read(const char *path, size_t *size)
+/* A fixture built under LOADER_FIXTURE_DIR; aborts the test run when it is missing. */
+static inline uint8_t *fixture_load(const char *name, size_t *size)
 {
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", LOADER_FIXTURE_DIR, name);
 	uint8_t *p = fixture_read(path, size);
 	if (!p) {
 		fprintf(stderr, "fixture %s is missing: run make loader-fixtures\n", path);

@@ -24,7 +24,7 @@ static int setup(void **state)
 {
 	(void)state;
 	mem = fixture_guest_mem(RAM);
-	kernel = FIXTURE_LOAD("pvh64.elf", &kernel_size);
+	kernel = fixture_load("pvh64.elf", &kernel_size);
 	initrd = malloc(INITRD_SIZE);
 	for (unsigned i = 0; i < INITRD_SIZE; i++)
 		initrd[i] = (uint8_t)(i * 7);
@@ -126,7 +126,7 @@ static void test_quad_note(void **state)
 {
 	(void)state;
 	size_t n;
-	uint8_t *k = FIXTURE_LOAD("pvh64_quad.elf", &n);
+	uint8_t *k = fixture_load("pvh64_quad.elf", &n);
 	struct boot_file f = fixture_file("kernel", "q", k, n);
 	struct loader_result r;
 	assert_int_equal(loader_load(&mem, &f, 1, "", &platform, &r), LOADER_OK);
@@ -177,7 +177,7 @@ static void test_entry_above_4g(void **state)
 {
 	(void)state;
 	size_t n;
-	uint8_t *k = FIXTURE_LOAD("pvh64_quad.elf", &n);
+	uint8_t *k = fixture_load("pvh64_quad.elf", &n);
 	long at = xen_note(k, n, 8);
 	uint64_t entry = 0x100200000ull;
 	memcpy(k + at + 16, &entry, 8);
