@@ -282,6 +282,29 @@ static void test_corrupted_headers(void **state)
 	free(copy);
 }
 
+/* A real vmlinux, when the L1 build has made one: its PVH note and all its segments. */
+static const char *real_vmlinux = "build/l1/vmlinux";
+
+static void test_real_vmlinux(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *k = fixture_read(real_vmlinux, &n);
+	assert_non_null(k);
+	struct guest_mem big = fixture_guest_mem(512 * MiB);
+	struct boot_file f[2] = { fixture_file("kernel", real_vmlinux, k, n), files[1] };
+	struct loader_result r;
+	capture_reset();
+	assert_int_equal(loader_load(&big, f, 2, "console=ttyS0", &platform, &r), LOADER_OK);
+	printf("%s", capture_buf);
+	assert_int_equal(r.kind, PAYLOAD_PVH);
+	assert_true(r.entry.rip >= r.image_start && r.entry.rip < r.image_end);
+	assert_int_equal(r.initrd_start, (512 * MiB - INITRD_SIZE) & ~0xFFFull);
+	assert_true(r.image_end <= r.initrd_start);
+	free(big.hva);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,5 +323,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_truncation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupted_headers, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest real[] = {
+		cmocka_unit_test_setup_teardown(test_real_vmlinux, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	FILE *probe = fopen(real_vmlinux, "rb");
+	if (!probe) {
+		printf("note: no %s: the real-kernel check did not run\n", real_vmlinux);
+		return failed;
+	}
+	fclose(probe);
+	return failed + cmocka_run_group_tests_name("real vmlinux", real, NULL, NULL);
 }
