@@ -21,7 +21,8 @@ UNIT_SRCS_test_e820 := devices/firmware/e820.c $(LOG_C)
 # a file buffer into a failure, UBSan any overflowing shift or misaligned access.
 LOADER_TEST_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-DLOADER_FIXTURE_DIR='"$(FIXTURE_DIR)"'
-LOADER_TESTS := test_loader_elf test_loader_pvh test_loader_multiboot test_loader_bzimage
+LOADER_TESTS := test_loader_elf test_loader_pvh test_loader_multiboot test_loader_bzimage \
+	test_loader_dispatch
 UNIT_TESTS += $(LOADER_TESTS)
 $(foreach t,$(LOADER_TESTS),$(eval UNIT_SRCS_$(t) := $$(FIRMWARE_C) $$(LOADERS_C) $$(LOG_C)))
 $(foreach t,$(LOADER_TESTS),$(eval UNIT_CFLAGS_$(t) := $$(LOADER_TEST_CFLAGS)))
