@@ -10,6 +10,8 @@
 
 #include "boot/boot_info.h"
 #include "core/guest_mem.h"
+#include "devices/firmware/acpi_platform.h"
+#include "tests/unit/capture.h"
 
 #define MiB (1ull << 20)
 
@@ -18,6 +20,26 @@ static inline struct guest_mem fixture_guest_mem(uint64_t size)
 {
 	struct guest_mem m = { .hva = calloc(1, size), .size = size };
 	return m;
+}
+
+/* The VM a test loads into: its RAM and nestor's default platform, with a fresh log. */
+static struct guest_mem mem;
+static struct acpi_platform platform;
+
+static inline int vm_setup(uint64_t ram, unsigned ncpus)
+{
+	mem = fixture_guest_mem(ram);
+	acpi_platform_defaults(&platform, ncpus);
+	capture_reset();
+	return mem.hva ? 0 : -1;
+}
+
+static inline int vm_teardown(void **state)
+{
+	(void)state;
+	free(mem.hva);
+	mem.hva = NULL;
+	return 0;
 }
 
 static inline uint32_t fx_rd32(const struct guest_mem *m, uint64_t gpa)
@@ -62,6 +84,7 @@ static inline struct boot_file fixture_file(const char *role, const char *path, 
 	return f;
 }
 
+#ifdef LOADER_FIXTURE_DIR
 /* A fixture built under LOADER_FIXTURE_DIR; aborts the test run when it is missing. */
 static inline uint8_t *fixture_load(const char *name, size_t *size)
 {
@@ -74,6 +97,7 @@ static inline uint8_t *fixture_load(const char *name, size_t *size)
 	}
 	return p;
 }
+#endif
 
 /* Offset of the first occurrence of needle in hay, or -1. */
 static inline long fixture_find(const uint8_t *hay, size_t n, const void *needle, size_t len)

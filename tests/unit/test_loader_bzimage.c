@@ -20,8 +20,6 @@
 #define INIT_SIZE 0x800000u
 #define ZP 0x3000
 
-static struct guest_mem mem;
-static struct acpi_platform platform;
 static uint8_t kernel[KERNEL_SIZE];
 static uint8_t initrd[7777];
 
@@ -55,20 +53,10 @@ static void make_kernel(void)
 static int setup(void **state)
 {
 	(void)state;
-	mem = fixture_guest_mem(RAM);
-	acpi_platform_defaults(&platform, 2);
 	make_kernel();
 	for (unsigned i = 0; i < sizeof(initrd); i++)
 		initrd[i] = (uint8_t)(i ^ 0xA5);
-	capture_reset();
-	return mem.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(mem.hva);
-	return 0;
+	return vm_setup(RAM, 2);
 }
 
 static enum loader_status load(size_t size, bool with_initrd, const char *cmdline,
@@ -295,17 +283,17 @@ static void test_real_kernel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_entry_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_initrd_below_initrd_addr_max, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_identity_map, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_old_protocol_has_no_rsdp_field, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_initrd_too_large, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_truncation_and_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entry_state, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_page, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_initrd_below_initrd_addr_max, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_identity_map, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_old_protocol_has_no_rsdp_field, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_initrd_too_large, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_every_truncation_and_corruption, setup, vm_teardown),
 	};
 	const struct CMUnitTest real[] = {
-		cmocka_unit_test_setup_teardown(test_real_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_kernel, setup, vm_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	glob_t g;

@@ -11,23 +11,10 @@
 
 #define RAM (32 * MiB)
 
-static struct guest_mem mem;
-static struct acpi_platform platform;
-
 static int setup(void **state)
 {
 	(void)state;
-	mem = fixture_guest_mem(RAM);
-	acpi_platform_defaults(&platform, 2);
-	capture_reset();
-	return mem.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(mem.hva);
-	return 0;
+	return vm_setup(RAM, 2);
 }
 
 static enum loader_status load_files(struct boot_file *f, unsigned n, struct loader_result *r)
@@ -184,14 +171,14 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_no_kernel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_formats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_ram_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_platform, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_low_memory_is_zeroed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recognition_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_files_found_by_role, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_kernel, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_formats, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_ram_sizes, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_platform, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_low_memory_is_zeroed, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_recognition_order, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_files_found_by_role, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_names, setup, vm_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,26 +13,14 @@
 #define MODULE_SIZE 5000
 #define MBI 0x9500
 
-static struct guest_mem mem;
-static struct acpi_platform platform;
 static uint8_t module_data[MODULE_SIZE];
 
 static int setup(void **state)
 {
 	(void)state;
-	mem = fixture_guest_mem(RAM);
-	acpi_platform_defaults(&platform, 1);
 	for (unsigned i = 0; i < MODULE_SIZE; i++)
 		module_data[i] = (uint8_t)(i ^ 0x5A);
-	capture_reset();
-	return mem.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(mem.hva);
-	return 0;
+	return vm_setup(RAM, 1);
 }
 
 static enum loader_status load_buf(uint8_t *k, size_t n, const char *path, bool with_module,
@@ -324,18 +312,18 @@ static void test_every_truncation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_elf32_info_structure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_module_layout_matches_qemu, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mmap_entries, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_module_and_empty_cmdline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_elf_segments_loaded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_aout_kludge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_elf32_container_of_64bit_code, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_elf64_refused_like_qemu, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_module_too_large, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_aout_fields_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_search_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_truncation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_elf32_info_structure, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_module_layout_matches_qemu, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_entries, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_no_module_and_empty_cmdline, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_elf_segments_loaded, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_aout_kludge, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_elf32_container_of_64bit_code, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_elf64_refused_like_qemu, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_module_too_large, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_aout_fields_checked, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_header_search_window, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_every_truncation, setup, vm_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,7 +108,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct guest_mem mem;
 static struct loader_result result;
 
 static void load_with_nestor(void)
@@ -119,11 +118,8 @@ static void load_with_nestor(void)
 	assert_non_null(m);
 	struct boot_file f[2] = { fixture_file("kernel", KERNEL, k, kn),
 				  fixture_file("initrd", MODULE, m, mn) };
-	struct acpi_platform p;
-	acpi_platform_defaults(&p, 1);
-	mem = fixture_guest_mem(RAM_MB * MiB);
-	capture_reset();
-	assert_int_equal(loader_load(&mem, f, 2, CMDLINE, &p, &result), LOADER_OK);
+	assert_int_equal(vm_setup(RAM_MB * MiB, 1), 0);
+	assert_int_equal(loader_load(&mem, f, 2, CMDLINE, &platform, &result), LOADER_OK);
 	free(k);
 	free(m);
 }
@@ -134,7 +130,7 @@ static void test_registers(void **state)
 	load_with_nestor();
 	assert_int_equal(result.entry.gprs.r[GPR_RAX], eax);
 	assert_int_equal(result.entry.gprs.r[GPR_RBX], ebx);
-	free(mem.hva);
+	vm_teardown(NULL);
 }
 
 static void test_information_structure(void **state)
@@ -159,7 +155,7 @@ static void test_information_structure(void **state)
 	memcpy(&q_mmap_len, d->bytes + 44, 4);
 	printf("mem_upper: QEMU %u KiB, nestor %u KiB; mmap: QEMU %u entries, nestor %u\n",
 	       q_upper, fx_rd32(&mem, 0x9508), q_mmap_len / 24, fx_rd32(&mem, 0x9500 + 44) / 24);
-	free(mem.hva);
+	vm_teardown(NULL);
 }
 
 /* Module list, module command line, kernel command line: identical up to the loader name. */
@@ -178,7 +174,7 @@ static void test_modules_and_strings(void **state)
 	uint32_t cmdline;
 	memcpy(&cmdline, dumps[0].bytes + 16, 4);
 	assert_string_equal((const char *)mem.hva + cmdline, KERNEL " " CMDLINE);
-	free(mem.hva);
+	vm_teardown(NULL);
 }
 
 static void test_module_contents(void **state)
@@ -188,7 +184,7 @@ static void test_module_contents(void **state)
 	const struct dump *d = &dumps[2];
 	assert_int_equal(result.initrd_start, d->addr);
 	assert_memory_equal(mem.hva + d->addr, d->bytes, d->len);
-	free(mem.hva);
+	vm_teardown(NULL);
 }
 
 int main(void)

@@ -14,8 +14,6 @@
 #define RAM (64 * MiB)
 #define INITRD_SIZE (100 * 1024 + 123)
 
-static struct guest_mem mem;
-static struct acpi_platform platform;
 static uint8_t *kernel, *initrd;
 static size_t kernel_size;
 static struct boot_file files[2];
@@ -23,25 +21,20 @@ static struct boot_file files[2];
 static int setup(void **state)
 {
 	(void)state;
-	mem = fixture_guest_mem(RAM);
 	kernel = fixture_load("pvh64.elf", &kernel_size);
 	initrd = malloc(INITRD_SIZE);
 	for (unsigned i = 0; i < INITRD_SIZE; i++)
 		initrd[i] = (uint8_t)(i * 7);
 	files[0] = fixture_file("kernel", "\\pvh64.elf", kernel, kernel_size);
 	files[1] = fixture_file("initrd", "\\initrd.img", initrd, INITRD_SIZE);
-	acpi_platform_defaults(&platform, 2);
-	capture_reset();
-	return mem.hva ? 0 : -1;
+	return vm_setup(RAM, 2);
 }
 
 static int teardown(void **state)
 {
-	(void)state;
-	free(mem.hva);
 	free(kernel);
 	free(initrd);
-	return 0;
+	return vm_teardown(state);
 }
 
 static enum loader_status load(const char *cmdline, unsigned nfiles, struct loader_result *r)
