@@ -56,6 +56,16 @@ static inline uint64_t fx_rd64(const struct guest_mem *m, uint64_t gpa)
 	return v;
 }
 
+/* Byte sum modulo 256 (ACPI checksums). */
+static inline uint8_t fx_sum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+	for (size_t i = 0; i < len; i++)
+		s = (uint8_t)(s + b[i]);
+	return s;
+}
+
 /* A whole file read into a malloc'd buffer; NULL if it cannot be read. */
 static inline uint8_t *fixture_read(const char *path, size_t *size)
 {
