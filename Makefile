@@ -60,7 +60,10 @@ unit: $(UNIT_BINS)
 integration: $(BUILD)/nestor.efi $(CHECK_PREREQS) | deps
 	$(PYTHON) -m pytest tests/integration $(PYTEST_ARGS)
 
+# Prerequisites first (the L1 kernel, the test guests, coverage and seed regressions), so
+# the unit tier's real-kernel loader checks run too; pytest's summary ends the output.
 check: deps
+	@$(MAKE) --no-print-directory $(CHECK_PREREQS)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 

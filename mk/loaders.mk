@@ -27,12 +27,6 @@ UNIT_TESTS += $(LOADER_TESTS)
 $(foreach t,$(LOADER_TESTS),$(eval UNIT_SRCS_$(t) := $$(FIRMWARE_C) $$(LOADERS_C) $$(LOG_C)))
 $(foreach t,$(LOADER_TESTS),$(eval UNIT_CFLAGS_$(t) := $$(LOADER_TEST_CFLAGS)))
 
-# mk/efi.mk expands NESTOR_OBJS in its rules when make reads it, and fragments are read
-# in name order, so objects added here would be missing from `objs` and from the link
-# prerequisites: name them there explicitly, with their header dependencies.
-FIRMWARE_LOADERS_OBJS := $(FIRMWARE_C:%.c=$(BUILD)/obj/%.o) $(LOADERS_C:%.c=$(BUILD)/obj/%.o)
-objs $(BUILD)/nestor.pass1.so $(BUILD)/nestor.so: $(FIRMWARE_LOADERS_OBJS)
--include $(FIRMWARE_LOADERS_OBJS:.o=.d)
 
 # Loader test fixtures, built from tests/unit/loaders/ with the host toolchain.
 FIXTURE_SRC := tests/unit/loaders
