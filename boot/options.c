@@ -21,6 +21,7 @@ struct option_desc {
 /* Index == enum log_level value; 0 is unused. */
 static const char *const log_level_choices[] = { "", "error", "warn", "info", "debug",
 						 "trace", NULL };
+static const char *const personality_choices[] = { "none", NULL };
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
 					     NULL };
 
@@ -33,6 +34,8 @@ static const struct option_desc option_table[] = {
 	  "CPUs to use (0: all)" },
 	{ "mem", OPT_UINT, offsetof(struct nestor_options, mem_mb), 0, NULL, 16, 3072,
 	  "guest RAM in MiB" },
+	{ "personality", OPT_ENUM, offsetof(struct nestor_options, personality), 0,
+	  personality_choices, 0, 0, "what L1 is offered (none: no VMX/SVM)" },
 	{ "kernel", OPT_STRING, offsetof(struct nestor_options, kernel), OPTIONS_PATH_MAX,
 	  NULL, 0, 0, "payload file on the boot volume" },
 	{ "initrd", OPT_STRING, offsetof(struct nestor_options, initrd), OPTIONS_PATH_MAX,
@@ -216,13 +219,13 @@ void options_log(const struct nestor_options *o)
 		const void *field = (const char *)o + d->offset;
 		switch (d->type) {
 		case OPT_ENUM:
-			log_info("option %-7s = %s", d->name, d->choices[*(const int *)field]);
+			log_info("option %-11s = %s", d->name, d->choices[*(const int *)field]);
 			break;
 		case OPT_UINT:
-			log_info("option %-7s = %u", d->name, *(const unsigned *)field);
+			log_info("option %-11s = %u", d->name, *(const unsigned *)field);
 			break;
 		case OPT_STRING:
-			log_info("option %-7s = \"%s\"", d->name, (const char *)field);
+			log_info("option %-11s = \"%s\"", d->name, (const char *)field);
 			break;
 		}
 	}

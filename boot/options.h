@@ -17,6 +17,11 @@ enum debug_fault {
 	FAULT_PANIC,	/* call panic() */
 };
 
+/* What L1 is offered (design.md "Personalities"); nested virtualization adds the others. */
+enum personality {
+	PERSONALITY_NONE,	/* no VMX or SVM for L1: CPUID hides them */
+};
+
 #define OPTIONS_PATH_MAX 128
 #define OPTIONS_STRING_MAX 512
 
@@ -25,6 +30,7 @@ struct nestor_options {
 	enum debug_fault fault;
 	unsigned smp;			/* CPUs to use; 0 means all the host has */
 	unsigned mem_mb;		/* guest RAM in MiB */
+	enum personality personality;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */

@@ -75,8 +75,8 @@ static void test_errors(void **state)
 {
 	(void)state;
 	assert_false(parse("bogus=1"));
-	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, kernel, "
-				 "initrd, append)");
+	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
+				 "kernel, initrd, append)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -88,6 +88,8 @@ static void test_errors(void **state)
 	assert_false(parse("mem=8"));
 	assert_false(parse("append=\"never closed"));
 	assert_string_equal(err, "option append: unterminated quote");
+	assert_false(parse("personality=hyperv"));
+	assert_string_equal(err, "option personality: bad value 'hyperv' (expected none)");
 	assert_false(parse("log"));
 	assert_string_equal(err, "'log' is not key=value");
 	/* the first bad word stops parsing; earlier words already applied */
@@ -115,9 +117,9 @@ static void test_log_lists_every_option(void **state)
 	capture_reset();
 	assert_true(parse("append=\"a b\" smp=2"));
 	options_log(&o);
-	assert_true(capture_contains("[nestor] option smp     = 2\n"));
-	assert_true(capture_contains("[nestor] option append  = \"a b\"\n"));
-	assert_true(capture_contains("[nestor] option log     = info\n"));
+	assert_true(capture_contains("[nestor] option smp         = 2\n"));
+	assert_true(capture_contains("[nestor] option append      = \"a b\"\n"));
+	assert_true(capture_contains("[nestor] option log         = info\n"));
 }
 
 int main(void)
