@@ -22,6 +22,7 @@ struct option_desc {
 static const char *const log_level_choices[] = { "", "error", "warn", "info", "debug",
 						 "trace", NULL };
 static const char *const personality_choices[] = { "none", NULL };
+static const char *const ioapic_choices[] = { "0x20", "0x11", NULL };	/* enum ioapic_model */
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
 					     NULL };
 
@@ -36,6 +37,8 @@ static const struct option_desc option_table[] = {
 	  "guest RAM in MiB" },
 	{ "personality", OPT_ENUM, offsetof(struct nestor_options, personality), 0,
 	  personality_choices, 0, 0, "what L1 is offered (none: no VMX/SVM)" },
+	{ "ioapic", OPT_ENUM, offsetof(struct nestor_options, ioapic), 0, ioapic_choices,
+	  0, 0, "vIOAPIC version: 0x20 has the EOI register (Directed EOI offered), 0x11 not" },
 	{ "kernel", OPT_STRING, offsetof(struct nestor_options, kernel), OPTIONS_PATH_MAX,
 	  NULL, 0, 0, "payload file on the boot volume" },
 	{ "initrd", OPT_STRING, offsetof(struct nestor_options, initrd), OPTIONS_PATH_MAX,

@@ -22,6 +22,12 @@ enum personality {
 	PERSONALITY_NONE,	/* no VMX or SVM for L1: CPUID hides them */
 };
 
+/* The vIOAPIC model (apic/vioapic.h): some guests and VMMs need the older one. */
+enum ioapic_model {
+	IOAPIC_V20,	/* version 0x20, with the EOI register: Directed EOI is offered */
+	IOAPIC_V11,	/* version 0x11, no EOI register: Directed EOI is not offered */
+};
+
 #define OPTIONS_PATH_MAX 128
 #define OPTIONS_STRING_MAX 512
 
@@ -31,6 +37,7 @@ struct nestor_options {
 	unsigned smp;			/* CPUs to use; 0 means all the host has */
 	unsigned mem_mb;		/* guest RAM in MiB */
 	enum personality personality;
+	enum ioapic_model ioapic;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */

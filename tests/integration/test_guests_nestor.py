@@ -48,3 +48,14 @@ def test_guest_under_nestor_svm(name, nestor_efi):
         assert r.has("triple fault (SVM SHUTDOWN)")
     else:
         assert r.status == nestor_run.STATUS_PASS, r.text
+
+
+def test_old_ioapic_means_no_directed_eoi(nestor_efi):
+    """Seed 002: Directed EOI is advertised only with an EOI-capable vIOAPIC. With the
+    version-0x11 vIOAPIC the vLAPIC version register clears bit 24, the guest skips its
+    Directed EOI part for exactly that reason, and everything else still passes."""
+    kernel = os.path.join(nestor_run.BUILD, "guests", "ioapic.elf")
+    r = nestor_run.run(smp=2, kernel=kernel, options=["ioapic=0x11"], timeout=TIMEOUT_S)
+    assert r.status == nestor_run.STATUS_PASS, r.text
+    assert r.has("SKIP directed-eoi: LAPIC version") and r.has("bit 24 clear"), r.text
+    assert not r.has("] FAIL "), r.text

@@ -44,6 +44,10 @@ static void test_values(void **state)
 	assert_int_equal(o.mem_mb, 512);
 	assert_string_equal(o.kernel, "\\vmlinux");
 	assert_int_equal(o.fault, FAULT_PAGE);
+	assert_int_equal(o.ioapic, IOAPIC_V20);
+	assert_true(parse("ioapic=0x11"));
+	assert_int_equal(o.ioapic, IOAPIC_V11);
+	assert_false(parse("ioapic=0x12"));
 	assert_true(parse("log=trace fault=panic"));
 	assert_int_equal(o.log_level, LOG_TRACE);
 	assert_int_equal(o.fault, FAULT_PANIC);
@@ -76,7 +80,7 @@ static void test_errors(void **state)
 	(void)state;
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
-				 "kernel, initrd, append)");
+				 "ioapic, kernel, initrd, append)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
