@@ -3,6 +3,7 @@
 
 #include "apic/vlapic.h"
 #include "core/log.h"
+#include "core/spinlock.h"
 #include "core/string.h"
 #include "core/vm.h"
 
@@ -67,11 +68,17 @@ static enum msr_result msr_unknown(struct vcpu *v, uint32_t msr, const char *wha
 {
 	static uint32_t logged[64];
 	static unsigned nlogged;
-	for (unsigned i = 0; i < nlogged; i++)
-		if (logged[i] == msr)
+	static struct spinlock lock = SPINLOCK_INIT;	/* every vCPU may get here */
+	spin_lock(&lock);
+	for (unsigned i = 0; i < nlogged; i++) {
+		if (logged[i] == msr) {
+			spin_unlock(&lock);
 			return MSR_GP;
+		}
+	}
 	if (nlogged < 64)
 		logged[nlogged++] = msr;
+	spin_unlock(&lock);
 	log_info("vcpu%u: %s of unknown MSR %#x (value %#llx) -> #GP (logged once per MSR)",
 		 v->id, what, msr, (unsigned long long)value);
 	return MSR_GP;
