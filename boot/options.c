@@ -21,6 +21,8 @@ struct option_desc {
 /* Index == enum log_level value; 0 is unused. */
 static const char *const log_level_choices[] = { "", "error", "warn", "info", "debug",
 						 "trace", NULL };
+static const char *const personality_choices[] = { "none", NULL };
+static const char *const ioapic_choices[] = { "0x20", "0x11", NULL };	/* enum ioapic_model */
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
 					     NULL };
 static const char *const apicv_choices[] = { "off", "on", NULL };
@@ -34,6 +36,10 @@ static const struct option_desc option_table[] = {
 	  "CPUs to use (0: all)" },
 	{ "mem", OPT_UINT, offsetof(struct nestor_options, mem_mb), 0, NULL, 16, 3072,
 	  "guest RAM in MiB" },
+	{ "personality", OPT_ENUM, offsetof(struct nestor_options, personality), 0,
+	  personality_choices, 0, 0, "what L1 is offered (none: no VMX/SVM)" },
+	{ "ioapic", OPT_ENUM, offsetof(struct nestor_options, ioapic), 0, ioapic_choices,
+	  0, 0, "vIOAPIC version: 0x20 has the EOI register (Directed EOI offered), 0x11 not" },
 	{ "apicv", OPT_ENUM, offsetof(struct nestor_options, apicv), 0, apicv_choices, 0, 0,
 	  "hardware APIC virtualization (off: TPR shadow / V_TPR only)" },
 	{ "kernel", OPT_STRING, offsetof(struct nestor_options, kernel), OPTIONS_PATH_MAX,
@@ -220,13 +226,13 @@ void options_log(const struct nestor_options *o)
 		const void *field = (const char *)o + d->offset;
 		switch (d->type) {
 		case OPT_ENUM:
-			log_info("option %-7s = %s", d->name, d->choices[*(const int *)field]);
+			log_info("option %-11s = %s", d->name, d->choices[*(const int *)field]);
 			break;
 		case OPT_UINT:
-			log_info("option %-7s = %u", d->name, *(const unsigned *)field);
+			log_info("option %-11s = %u", d->name, *(const unsigned *)field);
 			break;
 		case OPT_STRING:
-			log_info("option %-7s = \"%s\"", d->name, (const char *)field);
+			log_info("option %-11s = \"%s\"", d->name, (const char *)field);
 			break;
 		}
 	}

@@ -17,6 +17,17 @@ enum debug_fault {
 	FAULT_PANIC,	/* call panic() */
 };
 
+/* What L1 is offered (design.md "Personalities"); nested virtualization adds the others. */
+enum personality {
+	PERSONALITY_NONE,	/* no VMX or SVM for L1: CPUID hides them */
+};
+
+/* The vIOAPIC model (apic/vioapic.h): some guests and VMMs need the older one. */
+enum ioapic_model {
+	IOAPIC_V20,	/* version 0x20, with the EOI register: Directed EOI is offered */
+	IOAPIC_V11,	/* version 0x11, no EOI register: Directed EOI is not offered */
+};
+
 /*
  * Hardware APIC virtualization (option apicv=). off: the seeds' configuration (VMX TPR
  * shadow without virtual-interrupt delivery, SVM V_TPR without AVIC), even on CPUs that
@@ -35,6 +46,8 @@ struct nestor_options {
 	enum debug_fault fault;
 	unsigned smp;			/* CPUs to use; 0 means all the host has */
 	unsigned mem_mb;		/* guest RAM in MiB */
+	enum personality personality;
+	enum ioapic_model ioapic;
 	enum apicv_mode apicv;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];

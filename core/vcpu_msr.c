@@ -3,6 +3,7 @@
 
 #include "apic/vlapic.h"
 #include "core/log.h"
+#include "core/spinlock.h"
 #include "core/string.h"
 #include "core/vm.h"
 
@@ -18,6 +19,7 @@
 #define MSR_MTRR_VAR_LAST 0x20f
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_AMD_SYSCFG 0xc0010010
+#define MSR_AMD_INT_PENDING_MSG 0xc0010055	/* C1E / SMI-on-IO-trap: none here */
 #define MSR_AMD_HWCR 0xc0010015
 #define MSR_AMD_VM_CR 0xc0010114
 #define MSR_AMD_DE_CFG 0xc0011029
@@ -34,6 +36,7 @@ const uint32_t vcpu_msr_passthrough[] = {
 	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
 	0xc0000084,				/* SFMASK */
 	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+	0xc0000103,				/* TSC_AUX (RDTSCP's ECX) */
 };
 const unsigned vcpu_msr_passthrough_count =
 	sizeof(vcpu_msr_passthrough) / sizeof(vcpu_msr_passthrough[0]);
@@ -85,11 +88,17 @@ static enum msr_result msr_unknown(struct vcpu *v, uint32_t msr, const char *wha
 {
 	static uint32_t logged[64];
 	static unsigned nlogged;
-	for (unsigned i = 0; i < nlogged; i++)
-		if (logged[i] == msr)
+	static struct spinlock lock = SPINLOCK_INIT;	/* every vCPU may get here */
+	spin_lock(&lock);
+	for (unsigned i = 0; i < nlogged; i++) {
+		if (logged[i] == msr) {
+			spin_unlock(&lock);
 			return MSR_GP;
+		}
+	}
 	if (nlogged < 64)
 		logged[nlogged++] = msr;
+	spin_unlock(&lock);
 	log_info("vcpu%u: %s of unknown MSR %#x (value %#llx) -> #GP (logged once per MSR)",
 		 v->id, what, msr, (unsigned long long)value);
 	return MSR_GP;
@@ -124,6 +133,7 @@ enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_MCG_STATUS:
 	case MSR_AMD_SYSCFG:
 	case MSR_AMD_HWCR:
+	case MSR_AMD_INT_PENDING_MSG:
 		*value = 0;
 		return MSR_OK;
 	case MSR_MISC_ENABLE: *value = 1; return MSR_OK;	/* fast strings */

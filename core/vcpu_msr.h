@@ -22,8 +22,9 @@ enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
 /*
  * MSRs every backend lets the guest read and write without an exit. FS/GS base and the
  * SYSENTER MSRs are switched by the CPU (VMCS guest state, VMLOAD/VMSAVE); KERNEL_GS_BASE
- * and the SYSCALL MSRs (switched by VMLOAD/VMSAVE on SVM, not at all on VMX) may stay the
- * guest's because nestor's own code never executes SWAPGS, SYSCALL or SYSENTER.
+ * and the SYSCALL MSRs (switched by VMLOAD/VMSAVE on SVM, not at all on VMX) and TSC_AUX
+ * (switched by neither) may stay the guest's in the hardware: nestor's own code never
+ * executes SWAPGS, SYSCALL, SYSENTER or RDTSCP, and a vCPU owns its physical CPU.
  */
 extern const uint32_t vcpu_msr_passthrough[];
 extern const unsigned vcpu_msr_passthrough_count;

@@ -43,6 +43,12 @@ const char *vcpu_inject_source_name(enum vcpu_inject_source s)
 void vm_log_report(const struct vm *vm)
 {
 	log_info("report: run stopped: %s", vm->stop_reason[0] ? vm->stop_reason : "(no reason)");
+	uint64_t total = 0, ms = vm_now_ns(vm) / 1000000;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		total += vm->vcpus[i].stats.exits;
+	log_info("report: %llu exits in %llu ms of VM time (%llu exits/s)",
+		 (unsigned long long)total, (unsigned long long)ms,
+		 (unsigned long long)(ms ? total * 1000 / ms : 0));
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		const struct vcpu_stats *s = &vm->vcpus[i].stats;
 		char line[256];

@@ -78,11 +78,11 @@ static void vm_timer_interrupt(struct trap_frame *f)
 	lapic_eoi();	/* its only job is to make the CPU leave the guest or HLT */
 }
 
-static bool vm_create_interrupts(struct vm *vm, bool apicv)
+static bool vm_create_interrupts(struct vm *vm, const struct boot_info *bi, bool apicv)
 {
 	struct apic_vm_config cfg = {
 		.nr_vcpus = vm->nvcpus,
-		.ioapic_eoi_register = true,
+		.ioapic_eoi_register = bi->options.ioapic == IOAPIC_V20,
 		.apicv = apicv,
 		.x2apic = true,
 		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?
@@ -143,7 +143,7 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 			  "virtualization yet (apicv=off runs TPR shadow / V_TPR)", ops->name);
 		return false;
 	}
-	if (!vm_create_interrupts(vm, apicv) || !vm_create_devices(vm))
+	if (!vm_create_interrupts(vm, bi, apicv) || !vm_create_devices(vm))
 		return false;
 
 	struct guest_entry entry;

@@ -21,22 +21,17 @@ UNIT_SRCS_test_e820 := devices/firmware/e820.c $(LOG_C)
 # a file buffer into a failure, UBSan any overflowing shift or misaligned access.
 LOADER_TEST_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-DLOADER_FIXTURE_DIR='"$(FIXTURE_DIR)"'
-LOADER_TESTS := test_loader_elf
+LOADER_TESTS := test_loader_elf test_loader_pvh test_loader_multiboot test_loader_bzimage \
+	test_loader_dispatch test_loader_multiboot_qemu test_loader_linux_qemu
 UNIT_TESTS += $(LOADER_TESTS)
 $(foreach t,$(LOADER_TESTS),$(eval UNIT_SRCS_$(t) := $$(FIRMWARE_C) $$(LOADERS_C) $$(LOG_C)))
 $(foreach t,$(LOADER_TESTS),$(eval UNIT_CFLAGS_$(t) := $$(LOADER_TEST_CFLAGS)))
 
-# mk/efi.mk expands NESTOR_OBJS in its rules when make reads it, and fragments are read
-# in name order, so objects added here would be missing from `objs` and from the link
-# prerequisites: name them there explicitly, with their header dependencies.
-FIRMWARE_LOADERS_OBJS := $(FIRMWARE_C:%.c=$(BUILD)/obj/%.o) $(LOADERS_C:%.c=$(BUILD)/obj/%.o)
-objs $(BUILD)/nestor.pass1.so $(BUILD)/nestor.so: $(FIRMWARE_LOADERS_OBJS)
--include $(FIRMWARE_LOADERS_OBJS:.o=.d)
 
 # Loader test fixtures, built from tests/unit/loaders/ with the host toolchain.
 FIXTURE_SRC := tests/unit/loaders
 LOADER_FIXTURES := $(addprefix $(FIXTURE_DIR)/,pvh64.elf pvh64_quad.elf mb32.elf mb_aout.bin \
-	mb64.elf mb64_elf32.elf)
+	mb64.elf mb64_elf32.elf mbdump.elf replay.elf)
 FIXTURE_LD := ld -nostdlib -z noexecstack --no-warn-rwx-segments
 
 $(FIXTURE_DIR)/pvh64.o: $(FIXTURE_SRC)/pvh64.S
@@ -45,7 +40,8 @@ $(FIXTURE_DIR)/pvh64.o: $(FIXTURE_SRC)/pvh64.S
 $(FIXTURE_DIR)/pvh64_quad.o: $(FIXTURE_SRC)/pvh64.S
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -c -m64 -DPVH_ENTRY_QUAD $< -o $@
-$(FIXTURE_DIR)/mb32.o $(FIXTURE_DIR)/mb_aout.o: $(FIXTURE_DIR)/%.o: $(FIXTURE_SRC)/%.S
+$(FIXTURE_DIR)/mb32.o $(FIXTURE_DIR)/mb_aout.o $(FIXTURE_DIR)/mbdump.o $(FIXTURE_DIR)/replay.o: \
+		$(FIXTURE_DIR)/%.o: $(FIXTURE_SRC)/%.S
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -c -m32 $< -o $@
 $(FIXTURE_DIR)/mb64.o: $(FIXTURE_SRC)/mb64.S
@@ -56,9 +52,12 @@ $(FIXTURE_DIR)/mb64.o: $(FIXTURE_SRC)/mb64.S
 $(FIXTURE_DIR)/pvh64.elf $(FIXTURE_DIR)/pvh64_quad.elf: $(FIXTURE_DIR)/%.elf: $(FIXTURE_DIR)/%.o $(FIXTURE_SRC)/pvh64.ld
 	@echo "  FIXTURE $@"
 	$(Q)$(FIXTURE_LD) -m elf_x86_64 --build-id=sha1 -T $(FIXTURE_SRC)/pvh64.ld $< -o $@
-$(FIXTURE_DIR)/mb32.elf: $(FIXTURE_DIR)/mb32.o $(FIXTURE_SRC)/mb32.ld
+$(FIXTURE_DIR)/mb32.elf $(FIXTURE_DIR)/mbdump.elf: $(FIXTURE_DIR)/%.elf: $(FIXTURE_DIR)/%.o $(FIXTURE_SRC)/mb32.ld
 	@echo "  FIXTURE $@"
 	$(Q)$(FIXTURE_LD) -m elf_i386 --build-id=none -T $(FIXTURE_SRC)/mb32.ld $< -o $@
+$(FIXTURE_DIR)/replay.elf: $(FIXTURE_DIR)/replay.o $(FIXTURE_SRC)/replay.ld
+	@echo "  FIXTURE $@"
+	$(Q)$(FIXTURE_LD) -m elf_i386 --build-id=none -T $(FIXTURE_SRC)/replay.ld $< -o $@
 $(FIXTURE_DIR)/mb_aout.bin: $(FIXTURE_DIR)/mb_aout.o $(FIXTURE_SRC)/mb_aout.ld
 	@echo "  FIXTURE $@"
 	$(Q)$(FIXTURE_LD) -m elf_i386 --build-id=none -T $(FIXTURE_SRC)/mb_aout.ld $< -o $@.elf
@@ -73,3 +72,4 @@ $(FIXTURE_DIR)/mb64_elf32.elf: $(FIXTURE_DIR)/mb64.elf
 
 .PHONY: loader-fixtures
 loader-fixtures: $(LOADER_FIXTURES)
+$(LOADER_TESTS:%=$(BUILD)/unit/%): $(LOADER_FIXTURES)

@@ -58,6 +58,7 @@ class RunResult:
     banner_time: float | None   # seconds from emulator start to nestor's banner
     emulator_rc: int | None
     workdir: str
+    first_seen: dict = dataclasses.field(default_factory=dict)  # marker -> seconds from start
 
     @property
     def crashed(self):
@@ -183,10 +184,11 @@ clock: sync=none, time0=local
 
 # ---- a run --------------------------------------------------------------------------
 
-def _run_emulator(cmd, workdir, emulator, timeout, echo):
+def _run_emulator(cmd, workdir, emulator, timeout, echo, markers):
     """Runs one emulator process, streaming its console; the run's lines and verdict."""
     console_path = os.path.join(workdir, "console.log")
     lines, status, banner_time, timed_out = [], None, None, False
+    first_seen = {}
     start = time.monotonic()
     with open(console_path, "w") as console:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -214,6 +216,9 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo):
                         print(line, flush=True)
                     if banner_time is None and BANNER in line:
                         banner_time = now - start
+                    for marker in markers:
+                        if marker not in first_seen and marker in line:
+                            first_seen[marker] = now - start
                     m = END_LINE.search(line)
                     if m and status is None:
                         status = int(m.group(1), 16)
@@ -233,13 +238,14 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo):
             pass
         rc = proc.wait()
 
-    return lines, status, banner_time, timed_out, elapsed, rc
+    return lines, status, banner_time, timed_out, elapsed, rc, first_seen
 
 
 def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
-        append=None, timeout=120, workdir=None, echo=False, extra_files=None, efi=NESTOR_EFI):
+        append=None, timeout=120, workdir=None, echo=False, extra_files=None, markers=(),
+        efi=NESTOR_EFI):
     """Boots nestor (the image `efi`) once and returns a RunResult. Never raises on a failed
-    run."""
+    run. `markers`: substrings whose first appearance is timed (RunResult.first_seen)."""
     cpu = cpu or DEFAULT_CPU[emulator]
     if workdir is None:
         os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
@@ -280,8 +286,8 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
         if attempt:
             time.sleep(random.uniform(0.5, 2.0))
             cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)   # drops the stale lock
-        lines, status, banner_time, timed_out, elapsed, rc = _run_emulator(
-            cmd, workdir, emulator, timeout, echo)
+        lines, status, banner_time, timed_out, elapsed, rc, first_seen = _run_emulator(
+            cmd, workdir, emulator, timeout, echo, markers)
         if not any(RFB_BIND_FAILED in l for l in lines):
             break
 
@@ -292,4 +298,4 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
     else:
         exit_code = EXIT_NO_VERDICT
     return RunResult(emulator, cpu, status, exit_code, timed_out and status is None, lines,
-                     elapsed, banner_time, rc, workdir)
+                     elapsed, banner_time, rc, workdir, first_seen)

@@ -2,6 +2,7 @@
 #include "devices/firmware/e820.h"
 
 #include "core/log.h"
+#include "core/string.h"
 #include "devices/firmware/acpi_platform.h"
 
 #define PAGE_MASK 0xFFFull
@@ -31,17 +32,30 @@ bool e820_build(uint64_t mem, struct e820_map *out)
 	return true;
 }
 
-unsigned e820_to_pvh(const struct e820_map *m, struct hvm_memmap_table_entry *out, unsigned max)
+/*
+ * The PVH and zero-page encodings are the same three fields (addr, size, type), the
+ * PVH one followed by 4 reserved bytes that must be zero: one writer, two strides.
+ */
+static unsigned encode_plain(const struct e820_map *m, uint8_t *out, unsigned max, size_t stride)
 {
 	if (m->n > max)
 		return 0;
+	memset(out, 0, m->n * stride);
 	for (unsigned i = 0; i < m->n; i++) {
-		out[i].addr = m->e[i].addr;
-		out[i].size = m->e[i].size;
-		out[i].type = m->e[i].type;
-		out[i].reserved = 0;
+		struct boot_e820_entry e = { m->e[i].addr, m->e[i].size, m->e[i].type };
+		memcpy(out + i * stride, &e, sizeof(e));
 	}
 	return m->n;
+}
+
+unsigned e820_to_pvh(const struct e820_map *m, struct hvm_memmap_table_entry *out, unsigned max)
+{
+	return encode_plain(m, (uint8_t *)out, max, sizeof(*out));
+}
+
+unsigned e820_to_zeropage(const struct e820_map *m, struct boot_e820_entry *out, unsigned max)
+{
+	return encode_plain(m, (uint8_t *)out, max, sizeof(*out));
 }
 
 unsigned e820_to_multiboot(const struct e820_map *m, struct multiboot_mmap_entry *out,
@@ -53,18 +67,6 @@ unsigned e820_to_multiboot(const struct e820_map *m, struct multiboot_mmap_entry
 		out[i].size = sizeof(out[i]) - sizeof(out[i].size);
 		out[i].addr = m->e[i].addr;
 		out[i].len = m->e[i].size;
-		out[i].type = m->e[i].type;
-	}
-	return m->n;
-}
-
-unsigned e820_to_zeropage(const struct e820_map *m, struct boot_e820_entry *out, unsigned max)
-{
-	if (m->n > max)
-		return 0;
-	for (unsigned i = 0; i < m->n; i++) {
-		out[i].addr = m->e[i].addr;
-		out[i].size = m->e[i].size;
 		out[i].type = m->e[i].type;
 	}
 	return m->n;

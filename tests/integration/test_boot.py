@@ -115,7 +115,7 @@ def test_bochs_deliberate_fault(nestor_efi):
 def test_unknown_option_is_a_clear_error(nestor_efi):
     r = boot("qemu", "max", options=["log=debug", "colour=blue"])
     assert r.status == nestor_run.STATUS_CONFIG_ERROR, r.text
-    assert r.has("[nestor] ERROR: \\nestor.cfg: unknown option 'colour' (known: log, fault, smp,")
+    assert r.has("[nestor] ERROR: \\nestor.cfg: unknown option 'colour' (known: log, fault, smp, mem, personality,")
     assert r.exit_code == 251
     assert not r.has("machine taken")
 

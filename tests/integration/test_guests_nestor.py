@@ -4,10 +4,14 @@ The same guests and the same judging code as the bare-QEMU reference tier (guest
 with the NESTOR profile: every check must pass, nothing may be skipped, and the bad guests
 must end the way docs/guests.md says while nestor stays up and reports.
 """
+import os
+
 import pytest
 
-from conftest import check_nestor_outcome, nestor_launcher
+from conftest import check_nestor_outcome, nestor_launcher, nestor_run
 from guestlib import GUESTS, NESTOR, check_guest
+
+TIMEOUT_S = 120
 
 
 @pytest.mark.parametrize("name", sorted(GUESTS))
@@ -15,3 +19,14 @@ def test_guest_under_nestor_svm(name, nestor_efi):
     results = []
     check_guest(GUESTS[name], NESTOR, nestor_launcher(results=results))
     check_nestor_outcome(results[0], name, 2, "triple fault (SVM SHUTDOWN)")
+
+
+def test_old_ioapic_means_no_directed_eoi(nestor_efi):
+    """Seed 002: Directed EOI is advertised only with an EOI-capable vIOAPIC. With the
+    version-0x11 vIOAPIC the vLAPIC version register clears bit 24, the guest skips its
+    Directed EOI part for exactly that reason, and everything else still passes."""
+    kernel = os.path.join(nestor_run.BUILD, "guests", "ioapic.elf")
+    r = nestor_run.run(smp=2, kernel=kernel, options=["ioapic=0x11"], timeout=TIMEOUT_S)
+    assert r.status == nestor_run.STATUS_PASS, r.text
+    assert r.has("SKIP directed-eoi: LAPIC version") and r.has("bit 24 clear"), r.text
+    assert not r.has("] FAIL "), r.text

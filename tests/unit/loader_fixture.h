@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/boot_info.h"
 #include "core/guest_mem.h"
+#include "devices/firmware/acpi_platform.h"
+#include "tests/unit/capture.h"
 
 #define MiB (1ull << 20)
 
@@ -17,6 +20,26 @@ static inline struct guest_mem fixture_guest_mem(uint64_t size)
 {
 	struct guest_mem m = { .hva = calloc(1, size), .size = size };
 	return m;
+}
+
+/* The VM a test loads into: its RAM and nestor's default platform, with a fresh log. */
+static struct guest_mem mem;
+static struct acpi_platform platform;
+
+static inline int vm_setup(uint64_t ram, unsigned ncpus)
+{
+	mem = fixture_guest_mem(ram);
+	acpi_platform_defaults(&platform, ncpus);
+	capture_reset();
+	return mem.hva ? 0 : -1;
+}
+
+static inline int vm_teardown(void **state)
+{
+	(void)state;
+	free(mem.hva);
+	mem.hva = NULL;
+	return 0;
 }
 
 static inline uint32_t fx_rd32(const struct guest_mem *m, uint64_t gpa)
@@ -31,6 +54,16 @@ static inline uint64_t fx_rd64(const struct guest_mem *m, uint64_t gpa)
 	uint64_t v;
 	memcpy(&v, m->hva + gpa, 8);
 	return v;
+}
+
+/* Byte sum modulo 256 (ACPI checksums). */
+static inline uint8_t fx_sum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+	for (size_t i = 0; i < len; i++)
+		s = (uint8_t)(s + b[i]);
+	return s;
 }
 
 /* A whole file read into a malloc'd buffer; NULL if it cannot be read. */
@@ -50,6 +83,39 @@ static inline uint8_t *fixture_read(const char *path, size_t *size)
 	fclose(f);
 	*size = (size_t)n;
 	return buf;
+}
+
+/* A boot file as boot/ hands it over. */
+static inline struct boot_file fixture_file(const char *role, const char *path, uint8_t *data,
+					    size_t size)
+{
+	struct boot_file f = { .role = role, .data = data, .size = size };
+	snprintf(f.path, sizeof(f.path), "%s", path);
+	return f;
+}
+
+#ifdef LOADER_FIXTURE_DIR
+/* A fixture built under LOADER_FIXTURE_DIR; aborts the test run when it is missing. */
+static inline uint8_t *fixture_load(const char *name, size_t *size)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", LOADER_FIXTURE_DIR, name);
+	uint8_t *p = fixture_read(path, size);
+	if (!p) {
+		fprintf(stderr, "fixture %s is missing: run make loader-fixtures\n", path);
+		abort();
+	}
+	return p;
+}
+#endif
+
+/* Offset of the first occurrence of needle in hay, or -1. */
+static inline long fixture_find(const uint8_t *hay, size_t n, const void *needle, size_t len)
+{
+	for (size_t i = 0; i + len <= n; i++)
+		if (!memcmp(hay + i, needle, len))
+			return (long)i;
+	return -1;
 }
 
 /* One program header of a synthetic ELF file. */

@@ -11,25 +11,12 @@
 #include "devices/firmware/acpi_madt.h"
 #include "devices/firmware/acpi_platform.h"
 #include "tests/unit/capture.h"
-
-#define MEM_SIZE (2u << 20)
-
-static struct guest_mem mem;
+#include "tests/unit/loader_fixture.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	mem.size = MEM_SIZE;
-	mem.hva = calloc(1, MEM_SIZE);
-	capture_reset();
-	return mem.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(mem.hva);
-	return 0;
+	return vm_setup(2 * MiB, 2);
 }
 
 static const uint8_t *at(uint64_t gpa)
@@ -38,17 +25,11 @@ static const uint8_t *at(uint64_t gpa)
 	return mem.hva + gpa;
 }
 
-static uint32_t rd32(const uint8_t *p)
+/* A little-endian field of 1 to 8 bytes. */
+static uint64_t rd(const uint8_t *p, unsigned bytes)
 {
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
+	uint64_t v = 0;
+	memcpy(&v, p, bytes);
 	return v;
 }
 
@@ -65,7 +46,7 @@ static const uint8_t *table(uint64_t gpa, const char *sig)
 {
 	const uint8_t *t = at(gpa);
 	assert_memory_equal(t, sig, 4);
-	uint32_t len = rd32(t + 4);
+	uint32_t len = rd(t + 4, 4);
 	assert_true(len >= 36 && gpa + len <= ACPI_AREA_BASE + ACPI_AREA_SIZE);
 	assert_int_equal(sum(t, len), 0);
 	assert_memory_equal(t + 10, "NESTOR", 6);
@@ -91,9 +72,9 @@ static void test_rsdp(void **state)
 	assert_int_equal(sum(r, 20), 0);	/* ACPI 1.0 checksum */
 	assert_int_equal(sum(r, 36), 0);	/* extended checksum */
 	assert_int_equal(r[15], 2);
-	assert_int_equal(rd32(r + 20), 36);
-	assert_int_equal(rd32(r + 16), l.rsdt);
-	assert_int_equal(rd64(r + 24), l.xsdt);
+	assert_int_equal(rd(r + 20, 4), 36);
+	assert_int_equal(rd(r + 16, 4), l.rsdt);
+	assert_int_equal(rd(r + 24, 8), l.xsdt);
 	assert_true(l.end <= ACPI_AREA_BASE + ACPI_AREA_SIZE);
 }
 
@@ -103,12 +84,12 @@ static void test_xsdt_and_rsdt_list_fadt_and_madt(void **state)
 	struct acpi_layout l = build(2);
 	const uint8_t *x = table(l.xsdt, "XSDT");
 	const uint8_t *r = table(l.rsdt, "RSDT");
-	assert_int_equal(rd32(x + 4), 36 + 2 * 8);
-	assert_int_equal(rd32(r + 4), 36 + 2 * 4);
-	assert_int_equal(rd64(x + 36), l.fadt);
-	assert_int_equal(rd64(x + 44), l.madt);
-	assert_int_equal(rd32(r + 36), l.fadt);
-	assert_int_equal(rd32(r + 40), l.madt);
+	assert_int_equal(rd(x + 4, 4), 36 + 2 * 8);
+	assert_int_equal(rd(r + 4, 4), 36 + 2 * 4);
+	assert_int_equal(rd(x + 36, 8), l.fadt);
+	assert_int_equal(rd(x + 44, 8), l.madt);
+	assert_int_equal(rd(r + 36, 4), l.fadt);
+	assert_int_equal(rd(r + 40, 4), l.madt);
 	table(l.fadt, "FACP");
 	table(l.madt, "APIC");
 }
@@ -159,7 +140,7 @@ static void test_facs(void **state)
 	struct acpi_layout l = build(1);
 	const uint8_t *f = at(l.facs);
 	assert_memory_equal(f, "FACS", 4);
-	assert_int_equal(rd32(f + 4), 64);
+	assert_int_equal(rd(f + 4, 4), 64);
 	assert_int_equal(l.facs % 64, 0);
 	assert_int_equal(f[32], 2);
 }
@@ -172,7 +153,7 @@ static void test_dsdt_s5_aml(void **state)
 	/* Name (_S5, Package (4) { 5, 5, Zero, Zero }) */
 	static const uint8_t aml[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
 				       0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
-	assert_int_equal(rd32(d + 4), 36 + sizeof(aml));
+	assert_int_equal(rd(d + 4, 4), 36 + sizeof(aml));
 	assert_memory_equal(d + 36, aml, sizeof(aml));
 }
 
@@ -199,9 +180,9 @@ static void test_madt_entries(void **state)
 	const unsigned ncpus = 4;
 	struct acpi_layout l = build(ncpus);
 	const uint8_t *m = table(l.madt, "APIC");
-	uint32_t len = rd32(m + 4);
-	assert_int_equal(rd32(m + 36), 0xFEE00000);
-	assert_int_equal(rd32(m + 40), 1);	/* PCAT_COMPAT */
+	uint32_t len = rd(m + 4, 4);
+	assert_int_equal(rd(m + 36, 4), 0xFEE00000);
+	assert_int_equal(rd(m + 40, 4), 1);	/* PCAT_COMPAT */
 
 	unsigned lapics = 0, ioapics = 0, overrides = 0, nmis = 0;
 	for (uint32_t off = 44; off < len;) {
@@ -212,13 +193,13 @@ static void test_madt_entries(void **state)
 			assert_int_equal(e[1], 8);
 			assert_int_equal(e[2], lapics);		/* processor UID */
 			assert_int_equal(e[3], lapics);		/* APIC ID */
-			assert_int_equal(rd32(e + 4), 1);	/* enabled */
+			assert_int_equal(rd(e + 4, 4), 1);	/* enabled */
 			lapics++;
 			break;
 		case MADT_TYPE_IOAPIC:
 			assert_int_equal(e[2], ncpus);
-			assert_int_equal(rd32(e + 4), 0xFEC00000);
-			assert_int_equal(rd32(e + 8), 0);
+			assert_int_equal(rd(e + 4, 4), 0xFEC00000);
+			assert_int_equal(rd(e + 8, 4), 0);
 			ioapics++;
 			break;
 		case MADT_TYPE_OVERRIDE: {
@@ -226,11 +207,11 @@ static void test_madt_entries(void **state)
 			memcpy(&flags, e + 8, 2);
 			assert_int_equal(e[2], 0);
 			if (e[3] == 0) {
-				assert_int_equal(rd32(e + 4), 2);
+				assert_int_equal(rd(e + 4, 4), 2);
 				assert_int_equal(flags, 0x5);	/* edge, active high */
 			} else {
 				assert_int_equal(e[3], 9);
-				assert_int_equal(rd32(e + 4), 9);
+				assert_int_equal(rd(e + 4, 4), 9);
 				assert_int_equal(flags, 0xD);	/* level, active high */
 			}
 			overrides++;
@@ -312,18 +293,18 @@ static void test_too_little_guest_ram(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rsdp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xsdt_and_rsdt_list_fadt_and_madt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fadt_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_facs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dsdt_s5_aml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rsdp, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_xsdt_and_rsdt_list_fadt_and_madt, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_fadt_fields, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_facs, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_s5_aml, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_small_slp_typ_uses_constant_opcodes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_madt_entries, setup, teardown),
+						vm_teardown),
+		cmocka_unit_test_setup_teardown(test_madt_entries, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_most_cpus_fit_and_nothing_outside_the_page, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_platforms_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_little_guest_ram, setup, teardown),
+						vm_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_platforms_are_refused, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_too_little_guest_ram, setup, vm_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,21 +13,11 @@
 #define FILE_SIZE 0x3000
 
 static uint8_t file[FILE_SIZE];
-static struct guest_mem mem;
 
 static int setup(void **state)
 {
 	(void)state;
-	mem = fixture_guest_mem(8 * MiB);
-	capture_reset();
-	return mem.hva ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(mem.hva);
-	return 0;
+	return vm_setup(8 * MiB, 1);
 }
 
 /* Two loadable segments (text at 2 MiB, data + bss at 2 MiB + 8 KiB) and a note segment. */
@@ -307,5 +297,5 @@ int main(void)
 		cmocka_unit_test(test_load_copies_and_zeroes),
 		cmocka_unit_test(test_bad_segments_load_nothing),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, vm_teardown);
 }

@@ -57,6 +57,10 @@ static void test_values(void **state)
 	assert_int_equal(o.mem_mb, 512);
 	assert_string_equal(o.kernel, "\\vmlinux");
 	assert_int_equal(o.fault, FAULT_PAGE);
+	assert_int_equal(o.ioapic, IOAPIC_V20);
+	assert_true(parse("ioapic=0x11"));
+	assert_int_equal(o.ioapic, IOAPIC_V11);
+	assert_false(parse("ioapic=0x12"));
 	assert_true(parse("log=trace fault=panic"));
 	assert_int_equal(o.log_level, LOG_TRACE);
 	assert_int_equal(o.fault, FAULT_PANIC);
@@ -88,8 +92,8 @@ static void test_errors(void **state)
 {
 	(void)state;
 	assert_false(parse("bogus=1"));
-	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, apicv, "
-				 "kernel, initrd, append)");
+	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
+				 "ioapic, apicv, kernel, initrd, append)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -101,6 +105,8 @@ static void test_errors(void **state)
 	assert_false(parse("mem=8"));
 	assert_false(parse("append=\"never closed"));
 	assert_string_equal(err, "option append: unterminated quote");
+	assert_false(parse("personality=hyperv"));
+	assert_string_equal(err, "option personality: bad value 'hyperv' (expected none)");
 	assert_false(parse("log"));
 	assert_string_equal(err, "'log' is not key=value");
 	/* the first bad word stops parsing; earlier words already applied */
@@ -128,10 +134,10 @@ static void test_log_lists_every_option(void **state)
 	capture_reset();
 	assert_true(parse("append=\"a b\" smp=2"));
 	options_log(&o);
-	assert_true(capture_contains("[nestor] option smp     = 2\n"));
-	assert_true(capture_contains("[nestor] option append  = \"a b\"\n"));
-	assert_true(capture_contains("[nestor] option log     = info\n"));
-	assert_true(capture_contains("[nestor] option apicv   = off\n"));
+	assert_true(capture_contains("[nestor] option smp         = 2\n"));
+	assert_true(capture_contains("[nestor] option append      = \"a b\"\n"));
+	assert_true(capture_contains("[nestor] option log         = info\n"));
+	assert_true(capture_contains("[nestor] option apicv       = off\n"));
 }
 
 int main(void)

@@ -1,0 +1,225 @@
+"""l1_payload: boot the L1 Linux payload and judge what its /init printed.
+
+The expectations are separate from the way the kernel is booted, so the same checks run for
+Linux directly under QEMU (the reference, `boot_direct_qemu` here) and for Linux under nestor
+(a launcher the nestor tests supply). A launcher is any callable
+
+    boot(kernel: Path, initrd: Path, cmdline: str, timeout_s: float) -> BootResult
+
+that boots the kernel with that initrd and command line and returns the console text.
+
+Also a small command line (`python3 tests/integration/l1_payload.py --help`): `boot` runs the
+payload directly under QEMU and streams its console, `bench` times boots to /init.
+"""
+import argparse
+import os
+import re
+import select
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+REPO = Path(__file__).resolve().parents[2]
+L1_DIR = REPO / "build" / "l1"
+VMLINUX = L1_DIR / "vmlinux"
+INITRAMFS = L1_DIR / "initramfs.cpio.gz"
+
+# quiet: the kernel's boot log costs time on an emulated UART (one port write per character,
+# one VM exit each under a hypervisor); /init's own lines are printed regardless.
+DEFAULT_CMDLINE = "console=ttyS0 panic=-1 quiet"
+# Benchmarks time the boot to /init only; skipping the kvm modules shortens each run.
+BENCH_CMDLINE = DEFAULT_CMDLINE + " l1.modules=0"
+MARKER = "L1: "
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@dataclass
+class BootResult:
+    """What a launcher reports about one boot."""
+    console: str                  # everything the guest printed (may hold other lines too)
+    timed_out: bool               # the launcher's time limit ended the run
+    status: Optional[int] = None  # the launcher's exit status, for diagnostics
+    wall_s: float = 0.0           # launch to end of run
+    to_init_s: Optional[float] = None  # launch to the first "L1: " line, when measured
+
+
+Boot = Callable[[Path, Path, str, float], BootResult]
+
+
+@dataclass
+class L1Report:
+    """The facts /init printed, parsed from its "L1: " lines."""
+    lines: List[str] = field(default_factory=list)       # text after "L1: ", in order
+    cpus_online: Optional[int] = None
+    cpu_list: Optional[str] = None
+    vendor: Optional[str] = None
+    cpuid: Dict[str, bool] = field(default_factory=dict)  # svm/vmx -> flag present
+    timer_delta: Dict[str, int] = field(default_factory=dict)  # "cpu0" -> LOC increase
+    modules: Dict[str, str] = field(default_factory=dict)  # kvm_amd -> "loaded" / "not loaded (no SVM)"
+    probe: List[str] = field(default_factory=list)         # kvmprobe's lines
+    done: bool = False
+
+
+def l1_lines(console: str) -> List[str]:
+    """The "L1: " lines of a console, wherever the marker starts (a launcher may prefix lines)."""
+    lines = []
+    for raw in ANSI_ESCAPE.sub("", console.replace("\r", "")).split("\n"):
+        at = raw.find(MARKER)
+        if at >= 0:
+            lines.append(raw[at + len(MARKER):].rstrip())
+    return lines
+
+
+def parse_console(console: str) -> L1Report:
+    report = L1Report(lines=l1_lines(console))
+    verdict = re.compile(r"^(kvm|kvm_amd|kvm_intel): ((?:not )?loaded.*|skipped.*)$")
+    for line in report.lines:
+        if m := re.match(r"^cpus: online=(\d+) list=(\S+)", line):
+            report.cpus_online, report.cpu_list = int(m.group(1)), m.group(2)
+        elif m := re.match(r"^cpu: vendor=(\S*)", line):
+            report.vendor = m.group(1)
+        elif line.startswith("cpuid: "):
+            for word in line.split()[1:]:
+                name, _, value = word.partition("=")
+                report.cpuid[name] = value == "yes"
+        elif line.startswith("timer-delta"):
+            for word in line.split()[1:]:
+                name, _, value = word.partition("=")
+                report.timer_delta[name] = int(value)
+        elif m := verdict.match(line):
+            report.modules[m.group(1)] = m.group(2)
+        elif line.startswith("kvmprobe: "):
+            report.probe.append(line[len("kvmprobe: "):])
+        elif line == "done":
+            report.done = True
+    return report
+
+
+def check_report(report: L1Report, *, cpus: int, expect_svm: bool) -> None:
+    """Asserts the payload's findings; every failure message quotes what /init said."""
+    assert report.lines, "no 'L1: ' line at all: the kernel never reached /init"
+    assert report.done, f"/init did not finish; its last line: {report.lines[-1]!r}"
+    assert report.cpus_online == cpus, f"{report.cpus_online} CPUs online (list {report.cpu_list}), expected {cpus}"
+    expected = {f"cpu{n}" for n in range(cpus)}
+    assert set(report.timer_delta) == expected, f"timer-delta columns {sorted(report.timer_delta)}, expected {sorted(expected)}"
+    idle = sorted(cpu for cpu, delta in report.timer_delta.items() if delta <= 0)
+    assert not idle, f"no local timer interrupts on {idle}: {report.timer_delta}"
+    assert report.cpuid.get("svm") == expect_svm, f"CPUID svm flag is {report.cpuid.get('svm')}, expected {expect_svm}"
+    kvm_amd = report.modules.get("kvm_amd")
+    if expect_svm:
+        assert report.modules.get("kvm") == "loaded", f"kvm: {report.modules.get('kvm')}"
+        assert kvm_amd == "loaded", f"kvm_amd: {kvm_amd}"
+        assert any(p.startswith("l2-guest: ok") for p in report.probe), f"kvmprobe: {report.probe}"
+    else:
+        assert kvm_amd == "not loaded (no SVM)", f"kvm_amd: {kvm_amd}"
+
+
+def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool, kernel: Path = VMLINUX,
+                  initrd: Path = INITRAMFS, cmdline: str = DEFAULT_CMDLINE,
+                  timeout_s: float = 120.0) -> L1Report:
+    """Boots the payload with `boot` and checks it: all CPUs online, each CPU's local timer
+    counting, CPUID's SVM flag as expected, and kvm_amd loaded (and running an L2 guest) when
+    SVM is offered, refused with "no SVM" otherwise. Returns the parsed report."""
+    for path in (kernel, initrd):
+        assert path.is_file(), f"{path} missing: build it with 'make l1'"
+    result = boot(kernel, initrd, cmdline, timeout_s)
+    report = parse_console(result.console)
+    try:
+        assert not result.timed_out, f"timed out after {timeout_s}s"
+        check_report(report, cpus=cpus, expect_svm=expect_svm)
+    except AssertionError as failure:
+        tail = "\n".join(result.console.splitlines()[-40:])
+        raise AssertionError(f"{failure}\n--- console tail (status {result.status}) ---\n{tail}") from None
+    return report
+
+
+def qemu_command(kernel: Path, initrd: Path, cmdline: str, *, cpu: str = "max", smp: int = 2,
+                 mem_mb: int = 512, accel: str = "tcg") -> List[str]:
+    """QEMU TCG booting vmlinux through its PVH note, serial console on stdout."""
+    return ["qemu-system-x86_64", "-accel", accel, "-machine", "q35", "-cpu", cpu,
+            "-smp", str(smp), "-m", str(mem_mb), "-nodefaults", "-display", "none",
+            "-no-reboot", "-serial", "stdio", "-kernel", str(kernel), "-initrd", str(initrd),
+            "-append", cmdline]
+
+
+def run_streaming(command: List[str], timeout_s: float, echo=None) -> BootResult:
+    """Runs command under timeout(1), collecting stdout; notes when the first marker arrived."""
+    start = time.monotonic()
+    wrapped = ["timeout", "-k", "5", str(int(timeout_s)), *command]
+    proc = subprocess.Popen(wrapped, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    chunks, to_init = [], None
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+        if not ready:
+            continue
+        data = os.read(proc.stdout.fileno(), 65536)
+        if not data:
+            break
+        chunks.append(data)
+        if echo:
+            echo.write(data.decode(errors="replace"))
+            echo.flush()
+        if to_init is None and MARKER.encode() in b"".join(chunks[-2:]):
+            to_init = time.monotonic() - start
+    status = proc.wait()
+    return BootResult(console=b"".join(chunks).decode(errors="replace"), timed_out=status in (124, 137),
+                      status=status, wall_s=time.monotonic() - start, to_init_s=to_init)
+
+
+def direct_qemu(cpu: str = "max", smp: int = 2, mem_mb: int = 512, accel: str = "tcg",
+                echo=None) -> Boot:
+    """A launcher booting the kernel directly under QEMU TCG (no nestor): the reference.
+    accel "tcg" runs one host thread per vCPU (MTTCG); "tcg,thread=single" runs all vCPUs
+    round-robin on one thread (slower, but immune to cross-vCPU races in QEMU, docs/l1.md)."""
+    def boot(kernel: Path, initrd: Path, cmdline: str, timeout_s: float) -> BootResult:
+        command = qemu_command(kernel, initrd, cmdline, cpu=cpu, smp=smp, mem_mb=mem_mb, accel=accel)
+        return run_streaming(command, timeout_s, echo)
+    return boot
+
+
+def bench(boot: Boot, runs: int, label: str, kernel: Path = VMLINUX, initrd: Path = INITRAMFS,
+          cmdline: str = BENCH_CMDLINE) -> List[float]:
+    """Boots `runs` times; prints and returns the times from launch to the first /init line."""
+    times = []
+    for n in range(runs):
+        result = boot(kernel, initrd, cmdline, 120.0)
+        if result.to_init_s is None:
+            sys.exit(f"{label}: run {n}: /init never printed (status {result.status})")
+        times.append(result.to_init_s)
+        print(f"{label}: run {n}: to /init {result.to_init_s:.2f} s, whole run {result.wall_s:.2f} s")
+    print(f"{label}: median to /init {statistics.median(times):.2f} s over {runs} runs")
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Boot the L1 payload directly under QEMU TCG.")
+    parser.add_argument("action", choices=["boot", "bench"])
+    parser.add_argument("--cpu", default="max", help="QEMU -cpu model (e.g. max,-svm)")
+    parser.add_argument("--smp", type=int, default=2)
+    parser.add_argument("--mem", type=int, default=512, help="MiB")
+    parser.add_argument("--accel", default="tcg", help="QEMU -accel (e.g. tcg,thread=single)")
+    parser.add_argument("--append", help=f"kernel command line (boot: {DEFAULT_CMDLINE!r}, "
+                        f"bench: {BENCH_CMDLINE!r})")
+    parser.add_argument("--kernel", type=Path, default=VMLINUX)
+    parser.add_argument("--initrd", type=Path, default=INITRAMFS)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if args.action == "bench":
+        boot = direct_qemu(cpu=args.cpu, smp=args.smp, mem_mb=args.mem, accel=args.accel)
+        bench(boot, args.runs, f"qemu-direct -smp {args.smp}", args.kernel, args.initrd,
+              args.append or BENCH_CMDLINE)
+        return 0
+    boot = direct_qemu(cpu=args.cpu, smp=args.smp, mem_mb=args.mem, accel=args.accel, echo=sys.stdout)
+    result = boot(args.kernel, args.initrd, args.append or DEFAULT_CMDLINE, args.timeout)
+    print(f"\n[l1_payload] status {result.status}, to /init {result.to_init_s} s, whole run {result.wall_s:.2f} s")
+    return 1 if result.timed_out else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
