@@ -99,8 +99,10 @@ def parse_console(console: str) -> L1Report:
     return report
 
 
-def check_report(report: L1Report, *, cpus: int, expect_svm: bool) -> None:
-    """Asserts the payload's findings; every failure message quotes what /init said."""
+def check_report(report: L1Report, *, cpus: int, expect_svm: bool,
+                 expect_vmx: Optional[bool] = None) -> None:
+    """Asserts the payload's findings; every failure message quotes what /init said.
+    expect_vmx (Intel CPUs): the CPUID vmx flag, and kvm_intel refused for "no VMX" when False."""
     assert report.lines, "no 'L1: ' line at all: the kernel never reached /init"
     assert report.done, f"/init did not finish; its last line: {report.lines[-1]!r}"
     assert report.cpus_online == cpus, f"{report.cpus_online} CPUs online (list {report.cpu_list}), expected {cpus}"
@@ -116,9 +118,15 @@ def check_report(report: L1Report, *, cpus: int, expect_svm: bool) -> None:
         assert any(p.startswith("l2-guest: ok") for p in report.probe), f"kvmprobe: {report.probe}"
     else:
         assert kvm_amd == "not loaded (no SVM)", f"kvm_amd: {kvm_amd}"
+    if expect_vmx is not None:
+        assert report.cpuid.get("vmx") == expect_vmx, f"CPUID vmx flag is {report.cpuid.get('vmx')}, expected {expect_vmx}"
+        kvm_intel = report.modules.get("kvm_intel")
+        if not expect_vmx:
+            assert kvm_intel == "not loaded (no VMX)", f"kvm_intel: {kvm_intel}"
 
 
-def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool, kernel: Path = VMLINUX,
+def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool,
+                  expect_vmx: Optional[bool] = None, kernel: Path = VMLINUX,
                   initrd: Path = INITRAMFS, cmdline: str = DEFAULT_CMDLINE,
                   timeout_s: float = 120.0) -> L1Report:
     """Boots the payload with `boot` and checks it: all CPUs online, each CPU's local timer
@@ -130,7 +138,7 @@ def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool, kernel: Path =
     report = parse_console(result.console)
     try:
         assert not result.timed_out, f"timed out after {timeout_s}s"
-        check_report(report, cpus=cpus, expect_svm=expect_svm)
+        check_report(report, cpus=cpus, expect_svm=expect_svm, expect_vmx=expect_vmx)
     except AssertionError as failure:
         tail = "\n".join(result.console.splitlines()[-40:])
         raise AssertionError(f"{failure}\n--- console tail (status {result.status}) ---\n{tail}") from None
