@@ -93,8 +93,10 @@ def _mbr_with_esp(total_sectors, start_sector):
 
 def make_boot_volume(path, files, efi=NESTOR_EFI):
     """Builds a raw disk image: MBR + FAT ESP holding \\EFI\\BOOT\\BOOTX64.EFI and `files`
-    (a dict name -> host path or bytes). Both OVMF builds boot it with no shell."""
-    payload = os.path.getsize(efi)
+    (a dict name -> host path or bytes). Both OVMF builds boot it with no shell. With
+    efi=None there is no BOOTX64.EFI: OVMF then falls back to its shell, which runs a
+    startup.nsh from the volume (how the benchmarks boot Linux's EFI stub without nestor)."""
+    payload = os.path.getsize(efi) if efi else 0
     for src in files.values():
         payload += len(src) if isinstance(src, bytes) else os.path.getsize(src)
     mib = max(48, (payload * 11 // 10 >> 20) + 8)
@@ -108,8 +110,9 @@ def make_boot_volume(path, files, efi=NESTOR_EFI):
     fat = ["-F"] if mib >= 64 else []
     subprocess.run(["mformat", "-i", img, "-v", "NESTOR"] + fat + ["::"], check=True, env=env,
                    stdout=subprocess.DEVNULL)
-    subprocess.run(["mmd", "-i", img, "::/EFI", "::/EFI/BOOT"], check=True, env=env)
-    subprocess.run(["mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI"], check=True, env=env)
+    if efi:
+        subprocess.run(["mmd", "-i", img, "::/EFI", "::/EFI/BOOT"], check=True, env=env)
+        subprocess.run(["mcopy", "-i", img, efi, "::/EFI/BOOT/BOOTX64.EFI"], check=True, env=env)
     with tempfile.TemporaryDirectory() as tmp:
         for name, src in files.items():
             if isinstance(src, bytes):
@@ -184,8 +187,10 @@ clock: sync=none, time0=local
 
 # ---- a run --------------------------------------------------------------------------
 
-def _run_emulator(cmd, workdir, emulator, timeout, echo, markers):
-    """Runs one emulator process, streaming its console; the run's lines and verdict."""
+def _run_emulator(cmd, workdir, emulator, timeout, echo, markers, stop_on=None, follow=None):
+    """Runs one emulator process, streaming its console; the run's lines and verdict.
+    `follow`: a file the emulator writes the console to instead of stdout (Bochs's COM1),
+    read as it grows."""
     console_path = os.path.join(workdir, "console.log")
     lines, status, banner_time, timed_out = [], None, None, False
     first_seen = {}
@@ -195,6 +200,7 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo, markers):
                                 stderr=subprocess.STDOUT, start_new_session=True, cwd=workdir)
         os.set_blocking(proc.stdout.fileno(), False)
         pending = b""
+        follow_pos = 0
         while True:
             now = time.monotonic()
             if now - start > timeout:
@@ -205,6 +211,13 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo, markers):
                 chunk = proc.stdout.read()
             except BlockingIOError:
                 pass
+            if follow:
+                chunk = None      # the emulator's own chatter on stdout is not the console
+                if os.path.exists(follow):
+                    with open(follow, "rb") as f:
+                        f.seek(follow_pos)
+                        chunk = f.read()
+                        follow_pos += len(chunk)
             if chunk:
                 pending += chunk
                 *complete, pending = pending.split(b"\n")
@@ -228,6 +241,8 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo, markers):
                 time.sleep(0.02)
             if status is not None and emulator == "bochs":
                 break                 # Bochs may linger after the shutdown port
+            if stop_on and stop_on in first_seen:
+                break                 # the caller has what it came for
         if pending:
             lines.append(ANSI.sub("", pending.decode("utf-8", "replace")))
             console.write(lines[-1] + "\n")
@@ -299,3 +314,30 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
         exit_code = EXIT_NO_VERDICT
     return RunResult(emulator, cpu, status, exit_code, timed_out and status is None, lines,
                      elapsed, banner_time, rc, workdir, first_seen)
+
+
+def run_plain(files, emulator="qemu", cpu=None, smp=1, machine_mb=768, timeout=600,
+              markers=(), stop_on=None, echo=False):
+    """Boots a volume holding only `files` (no nestor) under OVMF, e.g. Linux's EFI stub with
+    a startup.nsh, for measurements beside nestor. There is no end-of-run line: the run ends
+    when the emulator exits, when a line contains `stop_on` (which is then also a marker),
+    or at the timeout. Returns a RunResult whose status is None."""
+    cpu = cpu or DEFAULT_CPU[emulator]
+    os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="%s-plain-" % emulator, dir=os.path.join(BUILD, "runs"))
+    disk = os.path.join(workdir, "boot.img")
+    make_boot_volume(disk, files, efi=None)
+    command = qemu_command if emulator == "qemu" else bochs_command
+    markers = tuple(markers) + ((stop_on,) if stop_on else ())
+    for attempt in range(BOCHS_START_ATTEMPTS if emulator == "bochs" else 1):
+        if attempt:
+            time.sleep(random.uniform(0.5, 2.0))
+        cmd = command(workdir, disk, cpu, smp, machine_mb)
+        # Without nestor nothing writes port 0xE9: under Bochs the console is COM1's file.
+        follow = os.path.join(workdir, "serial.log") if emulator == "bochs" else None
+        lines, _status, _banner, timed_out, elapsed, rc, first_seen = _run_emulator(
+            cmd, workdir, emulator, timeout, echo, markers, stop_on, follow)
+        if not any(RFB_BIND_FAILED in l for l in lines):
+            break
+    return RunResult(emulator, cpu, None, EXIT_TIMEOUT if timed_out else 0, timed_out, lines,
+                     elapsed, None, rc, workdir, first_seen)
