@@ -32,20 +32,7 @@ svm_vmrun:
 	vmsave				; host FS/GS/TR/LDTR/... -> host save VMCB
 
 	mov rax, rsi
-	mov rcx, [rax + G_RCX]
-	mov rdx, [rax + G_RDX]
-	mov rbx, [rax + G_RBX]
-	mov rbp, [rax + G_RBP]
-	mov rsi, [rax + G_RSI]
-	mov rdi, [rax + G_RDI]
-	mov r8,  [rax + G_R8]
-	mov r9,  [rax + G_R9]
-	mov r10, [rax + G_R10]
-	mov r11, [rax + G_R11]
-	mov r12, [rax + G_R12]
-	mov r13, [rax + G_R13]
-	mov r14, [rax + G_R14]
-	mov r15, [rax + G_R15]
+	LOAD_GUEST_GPRS_BUT_RAX_RSP
 
 	mov rax, [rsp]
 	vmload				; guest FS/GS/TR/LDTR/... from its VMCB
