@@ -5,7 +5,8 @@ DECODE_PURE := arch/x86/decode/cursor.c arch/x86/decode/prefixes.c arch/x86/deco
   arch/x86/decode/refine_0f.c arch/x86/decode/map_three_byte.c arch/x86/decode/map_vex.c
 EMUL_PURE := arch/x86/decode/mmio_emul.c arch/x86/decode/emul_regs.c arch/x86/decode/emul_addr.c \
   arch/x86/decode/emul_flags.c arch/x86/decode/emul_alu.c arch/x86/decode/emul_move.c \
-  arch/x86/decode/emul_bits.c arch/x86/decode/emul_string.c arch/x86/decode/fetch_decode.c
+  arch/x86/decode/emul_bits.c arch/x86/decode/emul_string.c arch/x86/decode/fetch_decode.c \
+  arch/x86/decode/emul_string_operand.c arch/x86/decode/emul_string_io.c
 WALK_PURE := arch/x86/guest_walk.c arch/x86/guest_walk_32bit.c arch/x86/guest_walk_rights.c \
   arch/x86/guest_walk_fetch.c
 NESTOR_C += $(DECODE_PURE) $(WALK_PURE) $(EMUL_PURE)
@@ -49,3 +50,6 @@ $(BUILD)/decode/decode_diff: tests/unit/decode/decode_diff.c $(DECODE_DIFF_SRCS)
 decode-diff: $(BUILD)/decode/decode_diff
 	$< $(if $(DECODE_DIFF_ZYDIS),--zydis) --random=$(DECODE_DIFF_RANDOM) $(DECODE_DIFF_FILES)
 	$< --amd $(if $(DECODE_DIFF_ZYDIS),--zydis) --random=$(DECODE_DIFF_RANDOM) $(DECODE_DIFF_FILES)
+
+UNIT_TESTS += test_port_emul
+UNIT_SRCS_test_port_emul := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c

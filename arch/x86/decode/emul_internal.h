@@ -3,6 +3,7 @@
 #define NESTOR_ARCH_X86_DECODE_EMUL_INTERNAL_H
 
 #include "arch/x86/decode/mmio_emul.h"
+#include "arch/x86/decode/port_emul.h"
 
 /* One emulation in progress. */
 struct emul {
@@ -12,6 +13,9 @@ struct emul {
 	struct x86_emul_outcome *out;
 	uint64_t fault_gpa;
 	uint64_t gpa; /* the ModRM/moffs operand's address, once checked against fault_gpa */
+	/* INS/OUTS only: the port side and the access the exit reported. */
+	const struct x86_port_ops *io;
+	const struct x86_port_access *port_access;
 };
 
 uint64_t emul_size_mask(unsigned size);
@@ -49,5 +53,21 @@ enum x86_emul_status emul_alu(struct emul *e);
 enum x86_emul_status emul_move(struct emul *e);
 enum x86_emul_status emul_bits(struct emul *e);
 enum x86_emul_status emul_string(struct emul *e);
+
+/* String operands (emul_string_operand.c): one element of ES:rDI or seg:rSI. */
+struct emul_element {
+	uint64_t linear;
+	uint64_t gpa;
+	bool ram;
+};
+uint64_t emul_string_linear(const struct emul *e, enum x86_seg seg, unsigned reg);
+void emul_string_advance(struct emul *e, unsigned reg, unsigned size);
+bool emul_string_locate(struct emul *e, struct emul_element *el, unsigned size, bool write);
+uint64_t emul_element_read(struct emul *e, const struct emul_element *el, unsigned size);
+void emul_element_write(struct emul *e, const struct emul_element *el, unsigned size,
+			uint64_t value);
+/* One element; false after emul_fail. first: the first element of this exit. */
+typedef bool emul_string_element_fn(struct emul *e, unsigned size, bool first);
+enum x86_emul_status emul_string_repeat(struct emul *e, unsigned size, emul_string_element_fn *one);
 
 #endif

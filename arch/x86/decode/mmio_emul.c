@@ -61,7 +61,7 @@ enum x86_emul_status x86_emulate_mmio(struct x86_emul_cpu *cpu, const struct x86
 				      uint64_t fault_gpa, const struct x86_mmio_ops *mmio,
 				      struct x86_emul_outcome *out)
 {
-	struct emul e = { cpu, insn, mmio, out, fault_gpa, 0 };
+	struct emul e = { cpu, insn, mmio, out, fault_gpa, 0, NULL, NULL };
 
 	memset(out, 0, sizeof(*out));
 	describe(out, insn);
