@@ -23,6 +23,7 @@ enum vcpu_state {
  */
 enum vcpu_exit_reason {
 	EXIT_REASON_IO,
+	EXIT_REASON_STRING_IO,		/* INS/OUTS, emulated */
 	EXIT_REASON_MMIO,
 	EXIT_REASON_MSR_READ,
 	EXIT_REASON_MSR_WRITE,

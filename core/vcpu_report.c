@@ -5,6 +5,7 @@
 
 static const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_IO] = "io",
+	[EXIT_REASON_STRING_IO] = "string-io",
 	[EXIT_REASON_MMIO] = "mmio",
 	[EXIT_REASON_MSR_READ] = "msr-read",
 	[EXIT_REASON_MSR_WRITE] = "msr-write",

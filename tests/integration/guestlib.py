@@ -223,7 +223,8 @@ GUESTS: Dict[str, GuestSpec] = {s.name: s for s in (
         "unused-port-reads-ones", "unused-port-write-ignored", "uart-scratch", "uart-thr-empty",
         "rtc-valid", "rtc-time-format", "cmos-ram", "pci-address-latch", "pci-host-bridge",
         "pci-host-bridge-class", "pci-absent-device", "pit-ch2-counts-down", "fwcfg-signature",
-        "fwcfg-cpus", "fwcfg-ram-matches-multiboot", "port80-write-accepted")),
+        "fwcfg-cpus", "fwcfg-ram-matches-multiboot", "string-outs-uart-scratch",
+        "string-ins-fwcfg", "string-ins-backwards", "string-ins-long", "port80-write-accepted")),
     GuestSpec("msr", (
         "tsc-msr-matches-rdtsc", "tsc-monotonic", "tsc-advances", "apic-base-address",
         "apic-base-enabled", "apic-base-bsp-flag", "apic-base-ap", "efer-long-mode",

@@ -1,4 +1,4 @@
-/* emul_string: MOVS, STOS and LODS on MMIO (SDM Vol. 2, MOVS, STOS, LODS); REP in emul_string_operand.c. */
+/* emul_string: MOVS, STOS and LODS on MMIO (SDM Vol. 2); REP is emul_string_operand.c's. */
 #include "arch/x86/decode/emul_internal.h"
 
 static bool on_fault_page(const struct emul *e, const struct emul_element *el)

@@ -41,23 +41,43 @@ bool svm_skip_instruction(struct vcpu *v)
 
 	svm_emul_cpu(v, &cpu);
 	enum x86_emul_status st = x86_fetch_decode(&cpu, X86_DECODE_AMD, &insn, &out);
-	switch (st) {
-	case X86_EMUL_OK:
+	if (st == X86_EMUL_OK) {
 		vmcb->save.rip += insn.len;
 		return true;
-	case X86_EMUL_PAGE_FAULT:
-		vmcb->save.cr2 = out.fault_linear;
-		svm_inject_exception(v, 14, true, out.pf_error);
-		return false;
-	case X86_EMUL_GP:
-		svm_inject_exception(v, 13, true, 0);
-		return false;
-	case X86_EMUL_UD:
-		svm_inject_exception(v, 6, false, 0);
-		return false;
-	default:
+	}
+	/* The fetch faulted: the exception goes to the guest, the instruction is not done. */
+	if (!svm_finish_emulation(v, st, &cpu, &out))
 		vm_stop_vcpu(v, "cannot fetch the instruction at rip %#llx: %s",
 			    (unsigned long long)vmcb->save.rip, out.why);
+	return false;
+}
+
+/*
+ * An emulated instruction's outcome: done (RIP and RFLAGS from the emulator), or the
+ * exception the CPU would have raised. False for what nestor cannot carry out; the caller
+ * stops the VM naming the access and out->why.
+ */
+bool svm_finish_emulation(struct vcpu *v, enum x86_emul_status st, const struct x86_emul_cpu *cpu,
+			  const struct x86_emul_outcome *out)
+{
+	struct vmcb *vmcb = svm_of(v)->vmcb;
+
+	switch (st) {
+	case X86_EMUL_OK:
+		vmcb->save.rip = cpu->rip;
+		vmcb->save.rflags = cpu->rflags;
+		return true;
+	case X86_EMUL_UD:
+		svm_inject_exception(v, X86_VECTOR_UD, false, 0);
+		return true;
+	case X86_EMUL_GP:
+		svm_inject_exception(v, X86_VECTOR_GP, true, 0);
+		return true;
+	case X86_EMUL_PAGE_FAULT:
+		vmcb->save.cr2 = out->fault_linear;
+		svm_inject_exception(v, X86_VECTOR_PF, true, out->pf_error);
+		return true;
+	default:
 		return false;
 	}
 }

@@ -15,10 +15,6 @@
 /* EFER bits a guest may set (APM Vol. 2, 3.1.7): SCE, LME, LMA (read-only), NXE, FFXSR. */
 #define EFER_GUEST_BITS ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11) | (1ull << 14))
 
-#define VECTOR_UD 6
-#define VECTOR_GP 13
-#define VECTOR_PF 14
-
 static void svm_count(struct vcpu *v, enum vcpu_exit_reason r)
 {
 	v->stats.by_reason[r]++;
@@ -33,11 +29,9 @@ static bool svm_exit_ioio(struct vcpu *v, struct vmcb *vmcb)
 	unsigned size = (info & (1u << 4)) ? 1 : (info & (1u << 5)) ? 2 : 4;
 	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
 
+	if (info & (1u << 2))
+		return svm_exit_string_io(v, vmcb, port, size, info & 1);
 	svm_count(v, EXIT_REASON_IO);
-	if (info & (1u << 2)) {
-		vm_stop_vcpu(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
-		return false;
-	}
 	if (info & 1) {
 		uint32_t value = vm_io_read(v->vm, port, size);
 		uint64_t *rax = &v->gprs.r[GPR_RAX];
@@ -119,7 +113,7 @@ static bool svm_exit_msr(struct vcpu *v, struct vmcb *vmcb)
 		}
 	}
 	if (r == MSR_GP)
-		svm_inject_exception(v, VECTOR_GP, true, 0);
+		svm_inject_exception(v, X86_VECTOR_GP, true, 0);
 	else
 		svm_skip_instruction(v);
 	return true;
@@ -147,28 +141,14 @@ static bool svm_exit_npf(struct vcpu *v, struct vmcb *vmcb)
 	struct x86_emul_outcome out;
 	struct x86_mmio_ops ops = vcpu_mmio_ops(v);
 	svm_emul_cpu(v, &cpu);
-	switch (x86_emulate_mmio_at_rip(&cpu, X86_DECODE_AMD, gpa, &ops, &out)) {
-	case X86_EMUL_OK:
-		vmcb->save.rip = cpu.rip;
-		vmcb->save.rflags = cpu.rflags;
+	if (svm_finish_emulation(v, x86_emulate_mmio_at_rip(&cpu, X86_DECODE_AMD, gpa, &ops, &out),
+				 &cpu, &out))
 		return true;
-	case X86_EMUL_UD:
-		svm_inject_exception(v, VECTOR_UD, false, 0);
-		return true;
-	case X86_EMUL_GP:
-		svm_inject_exception(v, VECTOR_GP, true, 0);
-		return true;
-	case X86_EMUL_PAGE_FAULT:
-		vmcb->save.cr2 = out.fault_linear;
-		svm_inject_exception(v, VECTOR_PF, true, out.pf_error);
-		return true;
-	default:
-		vm_stop_vcpu(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
-			    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
-			    (unsigned long long)vmcb->save.rip, out.why, out.map, out.opcode,
-			    out.modrm_reg, out.len);
-		return false;
-	}
+	vm_stop_vcpu(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
+		    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
+		    (unsigned long long)vmcb->save.rip, out.why, out.map, out.opcode,
+		    out.modrm_reg, out.len);
+	return false;
 }
 
 /* MOV to CR8 while nestor intercepts it (the TPR hides a pending interrupt): the new
@@ -188,7 +168,7 @@ static bool svm_exit_cr8_write(struct vcpu *v, struct vmcb *vmcb)
 	}
 	uint64_t value = v->gprs.r[insn.rm];
 	if (value & ~0xfull) {	/* SDM Vol. 3A 2.5: CR8 bits 63:4 are reserved */
-		svm_inject_exception(v, VECTOR_GP, true, 0);
+		svm_inject_exception(v, X86_VECTOR_GP, true, 0);
 		return true;
 	}
 	vlapic_set_tpr(apic_vm_vcpu(&v->vm->apic, v->id), (uint32_t)(value << 4));
@@ -272,7 +252,7 @@ bool svm_handle_exit(struct vcpu *v)
 	case SVM_EXIT_INVLPGA:
 		/* With EFER.SVME clear (as the guest sees it) these raise #UD (APM 15.4). */
 		svm_count(v, code == SVM_EXIT_VMMCALL ? EXIT_REASON_HYPERCALL : EXIT_REASON_VIRT_INSN);
-		svm_inject_exception(v, VECTOR_UD, false, 0);
+		svm_inject_exception(v, X86_VECTOR_UD, false, 0);
 		return true;
 	case SVM_EXIT_INVALID:
 		svm_count(v, EXIT_REASON_OTHER);

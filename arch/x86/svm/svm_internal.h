@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/vmcb.h"
 #include "core/vcpu.h"
 
@@ -54,8 +55,11 @@ bool svm_handle_exit(struct vcpu *v);
 /* svm_exit_names.c */
 const char *svm_exit_name(uint64_t code);
 /* svm_emul.c: the guest state the decoder and emulator work on, and RIP advance. */
-struct x86_emul_cpu;
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
+bool svm_finish_emulation(struct vcpu *v, enum x86_emul_status st, const struct x86_emul_cpu *cpu,
+			  const struct x86_emul_outcome *out);
+/* svm_string_io.c: INS/OUTS exits. */
+bool svm_exit_string_io(struct vcpu *v, struct vmcb *vmcb, uint16_t port, unsigned size, bool in);
 /* Skips the intercepted instruction at RIP; false if fetching it faulted (injected). */
 bool svm_skip_instruction(struct vcpu *v);
 #define SVM_EFER_LMA (1ull << 10)

@@ -2,8 +2,6 @@
 #include "arch/x86/vmx/vmx_internal.h"
 #include "core/vm.h"
 
-#define VECTOR_GP 13
-
 /* CR-access exit qualification (SDM Vol. 3C 27.2.1, Table 27-3). */
 #define CRQ_NUMBER(q) ((unsigned)(q) & 0xf)
 #define CRQ_TYPE(q) (((unsigned)(q) >> 4) & 3)
@@ -113,6 +111,6 @@ bool vmx_exit_cr_access(struct vcpu *v)
 	if (cr == 0 ? vmx_write_cr0(v, value) : vmx_write_cr4(v, value))
 		vmx_skip_instruction(v);
 	else
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
+		vmx_inject_exception(v, X86_VECTOR_GP, true, 0);
 	return true;
 }

@@ -3,7 +3,6 @@
 #include "arch/x86/vmx/vmx_internal.h"
 #include "core/vm.h"
 
-
 bool vmx_guest_long_mode(void)
 {
 	return vmcs_read(VMCS_ENTRY_CONTROLS) & ENTRY_IA32E_GUEST;
@@ -67,4 +66,38 @@ void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32
 	}
 	vmcs_write(VMCS_ENTRY_INTR_INFO, info);
 	v->stats.injected[INJECT_EXCEPTION]++;
+}
+
+/* CR2 is not in the VMCS (SDM 24.4.1): the guest's lives in the register itself. */
+static void write_guest_cr2(uint64_t value)
+{
+	__asm__ volatile("mov %0, %%cr2" ::"r"(value) : "memory");
+}
+
+/*
+ * An emulated instruction's outcome: done (RIP and RFLAGS from the emulator), or the
+ * exception the CPU would have raised. False for what nestor cannot carry out; the caller
+ * stops the VM naming the access and out->why.
+ */
+bool vmx_finish_emulation(struct vcpu *v, enum x86_emul_status st, const struct x86_emul_cpu *cpu,
+			  const struct x86_emul_outcome *out)
+{
+	switch (st) {
+	case X86_EMUL_OK:
+		vmcs_write(VMCS_GUEST_RFLAGS, cpu->rflags);
+		vmx_complete_instruction(cpu->rip);
+		return true;
+	case X86_EMUL_UD:
+		vmx_inject_exception(v, X86_VECTOR_UD, false, 0);
+		return true;
+	case X86_EMUL_GP:
+		vmx_inject_exception(v, X86_VECTOR_GP, true, 0);
+		return true;
+	case X86_EMUL_PAGE_FAULT:
+		write_guest_cr2(out->fault_linear);
+		vmx_inject_exception(v, X86_VECTOR_PF, true, out->pf_error);
+		return true;
+	default:
+		return false;
+	}
 }

@@ -32,9 +32,6 @@ enum {
 	VMX_EXIT_XSETBV = 55,
 };
 
-#define VECTOR_UD 6
-#define VECTOR_GP 13
-
 static void vmx_count(struct vcpu *v, enum vcpu_exit_reason r)
 {
 	v->stats.by_reason[r]++;
@@ -48,11 +45,9 @@ static bool vmx_exit_io(struct vcpu *v)
 	unsigned size = (unsigned)(q & 7) + 1;
 	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
 
+	if (q & (1u << 4))
+		return vmx_exit_string_io(v, port, size, q & (1u << 3));
 	vmx_count(v, EXIT_REASON_IO);
-	if (q & (1u << 4)) {
-		vm_stop_vcpu(v, "string port I/O (INS/OUTS) on port %#x is not supported", port);
-		return false;
-	}
 	if (q & (1u << 3)) {
 		uint32_t value = vm_io_read(v->vm, port, size);
 		uint64_t *rax = &v->gprs.r[GPR_RAX];
@@ -119,7 +114,7 @@ static bool vmx_exit_triple_fault(struct vcpu *v)
 static bool vmx_exit_refused_insn(struct vcpu *v, enum vcpu_exit_reason r, uint8_t vector)
 {
 	vmx_count(v, r);
-	vmx_inject_exception(v, vector, vector == VECTOR_GP, 0);
+	vmx_inject_exception(v, vector, vector == X86_VECTOR_GP, 0);
 	return true;
 }
 
@@ -153,18 +148,18 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 		vmx_skip_instruction(v);	/* no caches to drop that the guest could see */
 		return true;
 	case VMX_EXIT_RDPMC:
-		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, VECTOR_GP);
+		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, X86_VECTOR_GP);
 	case VMX_EXIT_MWAIT:
 	case VMX_EXIT_MONITOR:
-		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, VECTOR_UD);
+		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, X86_VECTOR_UD);
 	case VMX_EXIT_VMCALL:
-		return vmx_exit_refused_insn(v, EXIT_REASON_HYPERCALL, VECTOR_UD);
+		return vmx_exit_refused_insn(v, EXIT_REASON_HYPERCALL, X86_VECTOR_UD);
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
-		return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, VECTOR_UD);
+		return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
 	default:
 		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)
-			return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, VECTOR_UD);
+			return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
 		vmx_count(v, EXIT_REASON_OTHER);
 		vmx_log_guest_state(v);
 		vm_stop_vcpu(v, "unhandled VMX exit %u (%s), qualification %#llx", basic,

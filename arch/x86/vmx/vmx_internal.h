@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_insn.h"
@@ -66,14 +67,16 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason);
 const char *vmx_exit_name(uint32_t basic_reason);
 const char *vmx_insn_error_name(uint32_t error);
 /* vmx_emul.c: the guest state the decoder and emulator work on, RIP advance, injection. */
-struct x86_emul_cpu;
 void vmx_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
 bool vmx_guest_long_mode(void);
 void vmx_complete_instruction(uint64_t next_rip);
 void vmx_skip_instruction(struct vcpu *v);
 void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+bool vmx_finish_emulation(struct vcpu *v, enum x86_emul_status st, const struct x86_emul_cpu *cpu,
+			  const struct x86_emul_outcome *out);
 /* vmx_mmio.c, vmx_xsetbv.c: exits with more to them than a few lines. */
 bool vmx_exit_ept_violation(struct vcpu *v);
+bool vmx_exit_string_io(struct vcpu *v, uint16_t port, unsigned size, bool in);
 bool vmx_exit_xsetbv(struct vcpu *v);
 /* vmx_cr.c: CR0/CR4 writes that hit the guest/host mask. */
 bool vmx_exit_cr_access(struct vcpu *v);

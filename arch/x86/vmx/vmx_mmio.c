@@ -4,16 +4,6 @@
 #include "core/vcpu_mmio.h"
 #include "core/vm.h"
 
-#define VECTOR_UD 6
-#define VECTOR_GP 13
-#define VECTOR_PF 14
-
-/* CR2 is not in the VMCS (SDM 24.4.1): the guest's lives in the register itself. */
-static void write_guest_cr2(uint64_t value)
-{
-	__asm__ volatile("mov %0, %%cr2" ::"r"(value) : "memory");
-}
-
 /*
  * EPT maps guest RAM only, so an EPT violation (SDM 27.2.1, Table 27-7) is the LAPIC page,
  * the I/O APIC window or a hole. The guest-physical address is in the VMCS; the VMCS does
@@ -35,26 +25,11 @@ bool vmx_exit_ept_violation(struct vcpu *v)
 		return false;
 	}
 	vmx_emul_cpu(v, &cpu);
-	switch (x86_emulate_mmio_at_rip(&cpu, 0, gpa, &ops, &out)) {
-	case X86_EMUL_OK:
-		vmcs_write(VMCS_GUEST_RFLAGS, cpu.rflags);
-		vmx_complete_instruction(cpu.rip);
+	if (vmx_finish_emulation(v, x86_emulate_mmio_at_rip(&cpu, 0, gpa, &ops, &out), &cpu, &out))
 		return true;
-	case X86_EMUL_UD:
-		vmx_inject_exception(v, VECTOR_UD, false, 0);
-		return true;
-	case X86_EMUL_GP:
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
-		return true;
-	case X86_EMUL_PAGE_FAULT:
-		write_guest_cr2(out.fault_linear);
-		vmx_inject_exception(v, VECTOR_PF, true, out.pf_error);
-		return true;
-	default:
-		vm_stop_vcpu(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
-			    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
-			    (unsigned long long)cpu.rip, out.why, out.map, out.opcode,
-			    out.modrm_reg, out.len);
-		return false;
-	}
+	vm_stop_vcpu(v, "MMIO access at gpa %#llx from rip %#llx cannot be emulated: %s "
+		    "(opcode map %u byte %#x /%u, %u bytes)", (unsigned long long)gpa,
+		    (unsigned long long)cpu.rip, out.why, out.map, out.opcode, out.modrm_reg,
+		    out.len);
+	return false;
 }

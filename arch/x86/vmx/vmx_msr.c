@@ -6,7 +6,6 @@
 #define MSR_TSC 0x10
 #define MSR_PAT 0x277
 #define MSR_EFER 0xc0000080
-#define VECTOR_GP 13
 
 /*
  * WRMSR to EFER (SDM Vol. 4, IA32_EFER; Vol. 3A 10.8.5): SCE, LME and NXE are the guest's,
@@ -71,7 +70,7 @@ bool vmx_exit_msr(struct vcpu *v, bool write)
 		}
 	}
 	if (r == MSR_GP)
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
+		vmx_inject_exception(v, X86_VECTOR_GP, true, 0);
 	else
 		vmx_skip_instruction(v);
 	return true;

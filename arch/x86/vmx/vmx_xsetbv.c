@@ -9,8 +9,6 @@
 #define XCR0_BNDREGS (1ull << 3)
 #define XCR0_BNDCSR (1ull << 4)
 #define XCR0_AVX512 (7ull << 5)		/* opmask, ZMM_Hi256, Hi16_ZMM */
-#define VECTOR_UD 6
-#define VECTOR_GP 13
 
 /*
  * The #GP rules of XSETBV (SDM Vol. 2C, XSETBV; Vol. 1 13.3): XCR0 only, CPL 0, x87 always
@@ -41,11 +39,11 @@ bool vmx_exit_xsetbv(struct vcpu *v)
 
 	v->stats.by_reason[EXIT_REASON_OTHER]++;
 	if (!(vmcs_read(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE) || !(cpuid(1, 0).ecx & (1u << 26))) {
-		vmx_inject_exception(v, VECTOR_UD, false, 0);
+		vmx_inject_exception(v, X86_VECTOR_UD, false, 0);
 		return true;
 	}
 	if (cpl != 0 || (uint32_t)v->gprs.r[GPR_RCX] != 0 || !xcr0_valid(value)) {
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
+		vmx_inject_exception(v, X86_VECTOR_GP, true, 0);
 		return true;
 	}
 	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));

@@ -3,14 +3,16 @@
 
 #include "x86.h"
 
-#define FW_CFG_PORT_SEL		0x510
-#define FW_CFG_PORT_DATA	0x511
+void fwcfg_select(uint16_t key)
+{
+	outw(FW_CFG_PORT_SEL, key);
+}
 
 void fwcfg_read(uint16_t key, void *buf, unsigned len)
 {
 	uint8_t *p = buf;
 
-	outw(FW_CFG_PORT_SEL, key);
+	fwcfg_select(key);
 	for (unsigned i = 0; i < len; i++)
 		p[i] = inb(FW_CFG_PORT_DATA);
 }
