@@ -24,8 +24,12 @@
 #define L1_EDX_HTT BIT(28)
 #define L1_EDX_TM BIT(29)
 #define L1_EDX_PBE BIT(31)
+/* CPUID.7.0:EBX[1]: IA32_TSC_ADJUST (SDM Vol. 3B 18.17.3), not modelled. */
+#define L7_EBX_TSC_ADJUST BIT(1)
 /* CPUID.7.0:EDX speculation-control bits whose MSRs nestor does not model. */
 #define L7_EDX_SPEC_MSRS (BIT(26) | BIT(27) | BIT(29) | BIT(31))
+/* CPUID.(EAX=0Dh,ECX=1):EAX[3]: XSAVES/XRSTORS and IA32_XSS (SDM Vol. 1, 13.2). */
+#define LD1_EAX_XSAVES BIT(3)
 /* CPUID.80000001h:ECX (APM Vol. 3, E.4.2). */
 #define X1_ECX_SVM BIT(2)
 #define X1_ECX_SKINIT BIT(12)
@@ -72,8 +76,21 @@ void cpuid_filter(unsigned id, unsigned nvcpus, uint64_t guest_cr4, uint32_t lea
 		r->eax = r->ebx = r->ecx = r->edx = 0;
 		break;
 	case 7:
-		if (subleaf == 0)
+		if (subleaf == 0) {
+			r->ebx &= ~L7_EBX_TSC_ADJUST;
 			r->edx &= ~L7_EDX_SPEC_MSRS;
+		}
+		break;
+	case 0xd:
+		/*
+		 * nestor does not model IA32_XSS (nor switch it between host and guest), so the
+		 * supervisor state components XSAVES manages are not offered: no XSAVES, and no
+		 * XSS-settable bits in ECX:EDX. Linux then uses XSAVEOPT/XSAVEC with XCR0 only.
+		 */
+		if (subleaf == 1) {
+			r->eax &= ~LD1_EAX_XSAVES;
+			r->ecx = r->edx = 0;
+		}
 		break;
 	case 0xb:
 	case 0x1f:

@@ -12,7 +12,7 @@ struct vcpu;
  * The host's CPUID for (leaf, subleaf), rewritten for the guest: its own APIC ID and
  * CPU count, the hypervisor bit and leaves, OSXSAVE from the guest's CR4, and every
  * feature nestor does not virtualize hidden (VMX, SVM, MONITOR/MWAIT, perfmon, thermal,
- * speculation-control MSRs, topology extensions). `host` is the raw host answer, so
+ * speculation-control MSRs, IA32_TSC_ADJUST, topology extensions, XSAVES and IA32_XSS). `host` is the raw host answer, so
  * the same rules are unit-tested on recorded values.
  */
 void cpuid_filter(unsigned vcpu_id, unsigned nvcpus, uint64_t guest_cr4, uint32_t leaf,

@@ -17,3 +17,6 @@ UNIT_CFLAGS_test_host_acpi := -no-pie -fno-pie
 UNIT_SRCS_test_symbols := core/symbols.c
 NESTOR_C += core/vm.c core/vm_io.c core/vm_build.c core/vcpu_report.c core/vcpu_cpuid.c \
 	core/vcpu_msr.c core/vcpu_mmio.c core/vcpu_port.c core/vcpu_entry.c core/payload.c
+
+UNIT_TESTS += test_vcpu_cpuid
+UNIT_SRCS_test_vcpu_cpuid := core/vcpu_cpuid.c
