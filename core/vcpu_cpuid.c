@@ -30,6 +30,13 @@
 #define L7_EDX_SPEC_MSRS (BIT(26) | BIT(27) | BIT(29) | BIT(31))
 /* CPUID.(EAX=0Dh,ECX=1):EAX[3]: XSAVES/XRSTORS and IA32_XSS (SDM Vol. 1, 13.2). */
 #define LD1_EAX_XSAVES BIT(3)
+#define LD1_EAX_XSAVEC BIT(1)
+/* An XSAVE area starts with the 512-byte legacy region and the 64-byte header. */
+#define XSAVE_LEGACY_AND_HEADER 576u
+/* CPUID.(0Dh,i):ECX[1]: component i starts 64-byte aligned in the compacted format. */
+#define XSAVE_COMPONENT_ALIGNED BIT(1)
+/* Components with a CPUID.(0Dh,i) description that nestor looks at (AMX TILEDATA is 18). */
+#define XSAVE_COMPONENTS 32
 /* CPUID.80000001h:ECX (APM Vol. 3, E.4.2). */
 #define X1_ECX_SVM BIT(2)
 #define X1_ECX_SKINIT BIT(12)
@@ -135,10 +142,46 @@ void cpuid_filter(unsigned id, unsigned nvcpus, uint64_t guest_cr4, uint32_t lea
 	}
 }
 
+uint32_t xsave_compacted_size(uint64_t xfeatures, const struct cpuid_regs *components,
+			      unsigned count)
+{
+	uint32_t size = XSAVE_LEGACY_AND_HEADER;
+
+	for (unsigned i = 2; i < count && i < 64; i++) {
+		if (!(xfeatures & (1ull << i)))
+			continue;
+		if (components[i].ecx & XSAVE_COMPONENT_ALIGNED)
+			size = (size + 63) & ~63u;
+		size += components[i].eax;
+	}
+	return size;
+}
+
+/*
+ * CPUID.(0Dh,1):EBX is the size of an XSAVEC/XSAVES area for XCR0 | IA32_XSS, which is
+ * the compacted format (SDM Vol. 1, 13.4.3); Linux checks it against the sum of the
+ * component sizes. Bochs reports the standard-format size there, so nestor computes the
+ * value from the components, as the hardware does. IA32_XSS is 0 for guests (hidden),
+ * and XCR0 is the guest's own: nestor never switches it (vmx_xsetbv.c; SVM does not
+ * intercept XSETBV). XGETBV needs CR4.OSXSAVE on the host side too.
+ */
+static void cpuid_fix_xsavec_size(struct cpuid_regs *r)
+{
+	struct cpuid_regs components[XSAVE_COMPONENTS];
+
+	if (!(r->eax & LD1_EAX_XSAVEC) || !(read_cr4() & CR4_OSXSAVE))
+		return;
+	for (unsigned i = 2; i < XSAVE_COMPONENTS; i++)
+		components[i] = cpuid(0xd, i);
+	r->ebx = xsave_compacted_size(xgetbv(0), components, XSAVE_COMPONENTS);
+}
+
 void vcpu_cpuid(struct vcpu *v, uint64_t guest_cr4, uint32_t leaf, uint32_t subleaf,
 		struct cpuid_regs *out)
 {
 	bool hv = leaf == HYPERVISOR_LEAF || leaf == HYPERVISOR_LEAF + 1;
 	*out = hv ? (struct cpuid_regs){ 0, 0, 0, 0 } : cpuid(leaf, subleaf);
 	cpuid_filter(v->id, v->vm->nvcpus, guest_cr4, leaf, subleaf, out);
+	if (leaf == 0xd && subleaf == 1)
+		cpuid_fix_xsavec_size(out);
 }

@@ -17,6 +17,13 @@ struct vcpu;
  */
 void cpuid_filter(unsigned vcpu_id, unsigned nvcpus, uint64_t guest_cr4, uint32_t leaf,
 		  uint32_t subleaf, struct cpuid_regs *regs);
+/*
+ * Size of a compacted XSAVE area (XSAVEC/XSAVES) holding the components in xfeatures,
+ * from their CPUID.(0Dh,i) descriptions components[i] (EAX size, ECX[1] 64-byte alignment),
+ * i < count (SDM Vol. 1, 13.4.3).
+ */
+uint32_t xsave_compacted_size(uint64_t xfeatures, const struct cpuid_regs *components,
+			      unsigned count);
 void vcpu_cpuid(struct vcpu *v, uint64_t guest_cr4, uint32_t leaf, uint32_t subleaf,
 		struct cpuid_regs *out);
 

@@ -100,6 +100,14 @@ static inline uint64_t read_cr4(void)
 	return v;
 }
 
+/* XCR0 and friends; #UD unless CR4.OSXSAVE is set (SDM Vol. 2C, XGETBV). */
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 static inline void write_cr0(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");

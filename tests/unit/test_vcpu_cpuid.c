@@ -52,6 +52,27 @@ static void test_xsaves_hidden(void **state)
 	assert_int_equal(r.ecx, 0xa88);
 }
 
+/* Bochs skylake-x's components (x87, SSE, AVX, AVX-512): the size Linux 6.1 expects. */
+static void test_xsave_compacted_size(void **state)
+{
+	(void)state;
+	struct cpuid_regs c[19] = { 0 };
+	c[2] = (struct cpuid_regs){ 0x100, 0x240, 0, 0 };
+	c[5] = (struct cpuid_regs){ 0x40, 0x440, 0, 0 };
+	c[6] = (struct cpuid_regs){ 0x200, 0x480, 0, 0 };
+	c[7] = (struct cpuid_regs){ 0x400, 0x680, 0, 0 };
+	assert_int_equal(xsave_compacted_size(0xe7, c, 19), 2432);
+	assert_int_equal(xsave_compacted_size(0x7, c, 19), 832);
+	assert_int_equal(xsave_compacted_size(0x3, c, 19), 576);
+	/* an aligned component starts on the next 64-byte boundary: 576+8 -> 640 */
+	c[9] = (struct cpuid_regs){ 0x8, 0xa80, 0, 0 };		/* PKRU */
+	c[18] = (struct cpuid_regs){ 0x2000, 0xac0, 0x2, 0 };	/* AMX TILEDATA, aligned */
+	assert_int_equal(xsave_compacted_size(0x203, c, 19), 584);
+	assert_int_equal(xsave_compacted_size(0x40203, c, 19), 640 + 0x2000);
+	/* components past count are not looked at */
+	assert_int_equal(xsave_compacted_size(0x40203, c, 10), 584);
+}
+
 static void test_hypervisor_and_svm_leaves(void **state)
 {
 	(void)state;
@@ -97,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaf1_identity_and_hidden_features),
 		cmocka_unit_test(test_xsaves_hidden),
+		cmocka_unit_test(test_xsave_compacted_size),
 		cmocka_unit_test(test_hypervisor_and_svm_leaves),
 		cmocka_unit_test(test_leaf7_unmodelled_msrs),
 		cmocka_unit_test(test_x2apic_topology),
