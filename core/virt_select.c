@@ -12,7 +12,6 @@ static const struct virt_ops svm_ops = {
 	.cpu_enable = svm_cpu_enable,
 	.vm_init = svm_vm_init,
 	.vcpu_init = svm_vcpu_init,
-	.vcpu_run = svm_vcpu_run,
 };
 
 static const struct virt_ops vmx_ops = {
@@ -21,7 +20,6 @@ static const struct virt_ops vmx_ops = {
 	.cpu_enable = vmx_cpu_enable,
 	.vm_init = vmx_vm_init,
 	.vcpu_init = vmx_vcpu_init,
-	.vcpu_run = vmx_vcpu_run,
 };
 
 const struct virt_ops *virt_select(const struct cpu_caps *caps, char *why, size_t len)

@@ -12,6 +12,7 @@
 #include "lib/boot_info.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "vm/vcpu_run.h"
 #include "vm/vcpu_msr.h"
 #include "vm/virt.h"
 #include "vm/vm.h"
@@ -179,7 +180,7 @@ static void vm_vcpu_thread(void *arg)
 		vm_request_stop(v->vm, RUN_STATUS_VM_STOPPED, "cpu %u cannot enable %s", cpu->index,
 				run_ops->name);
 	else
-		run_ops->vcpu_run(v);
+		vcpu_run(v);
 	lapic_timer_arm_ns(0);
 	__atomic_store_n(&vcpu_done[v->id], true, __ATOMIC_RELEASE);
 }

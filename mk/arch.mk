@@ -11,5 +11,5 @@ UNIT_TESTS += test_pagetable
 UNIT_SRCS_test_pagetable := arch/x86/pagetable.c lib/page_alloc.c lib/format.c lib/log.c
 NESTOR_C += arch/x86/svm/svm_cpu.c arch/x86/svm/svm_vm.c \
 	arch/x86/svm/svm_vmcb.c arch/x86/svm/svm_exits.c arch/x86/svm/svm_exit_names.c \
-	arch/x86/svm/svm_emul.c arch/x86/svm/svm_string_io.c arch/x86/svm/svm_run.c
+	arch/x86/svm/svm_state.c arch/x86/svm/svm_run.c
 NESTOR_ASM += arch/x86/svm/svm_entry.asm

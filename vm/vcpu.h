@@ -7,8 +7,10 @@
 
 #include "arch/x86/regs.h"
 
-struct vm;
 struct percpu;
+struct vcpu_arch_ops;
+struct vcpu_nested_ops;
+struct vm;
 
 enum vcpu_state {
 	VCPU_RUNNABLE,
@@ -77,7 +79,15 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	bool halted_irqs_off;		/* halted with RFLAGS.IF = 0: only NMI/INIT wake it */
 	struct x86_gprs gprs;
+	const struct vcpu_arch_ops *ops;	/* the backend's accessors (vm/vcpu_arch.h) */
 	void *arch;			/* the backend's state (VMCB or VMCS and friends) */
+	/* The source of the last interrupt injected (enum apic_source), to requeue it if the
+	 * exit says it was not delivered. */
+	uint8_t last_source;
+	/* Nested virtualization (vm/vcpu_nested.h): whether the vCPU runs L2 now, and the
+	 * code that owns its exits then (NULL: nothing nested is offered). */
+	bool guest_mode;
+	const struct vcpu_nested_ops *nested;
 	struct vcpu_stats stats;
 	struct vcpu_msrs msrs;
 };

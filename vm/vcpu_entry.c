@@ -5,6 +5,8 @@
 #include "drivers/lapic.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "vm/vcpu_arch.h"
+#include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
 static void vcpu_arm_timer(struct vcpu *v, uint64_t now)
@@ -27,8 +29,9 @@ static void vcpu_wait(struct vcpu *v, struct vlapic *l, uint64_t now)
 }
 
 /* INIT resets the vCPU to wait for SIPI; SIPI starts it in real mode (SDM 9.4.3). */
-static void vcpu_apply_init_sipi(struct vcpu *v, struct vlapic *l, const struct vcpu_entry_ops *ops)
+static void vcpu_apply_init_sipi(struct vcpu *v, struct vlapic *l)
 {
+	const struct vcpu_arch_ops *ops = v->ops;
 	struct apic_init_sipi is;
 	if (!apic_take_init_sipi(l, &is))
 		return;
@@ -46,8 +49,9 @@ static void vcpu_apply_init_sipi(struct vcpu *v, struct vlapic *l, const struct 
 	}
 }
 
-bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l, const struct vcpu_entry_ops *ops)
+bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 {
+	const struct vcpu_arch_ops *ops = v->ops;
 	struct vm *vm = v->vm;
 	uint64_t now = vm_now_ns(vm);
 	struct apic_intr_state st;
@@ -56,7 +60,7 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l, const struct vcpu_entr
 	vlapic_set_clock(l, now);
 	if (v->id == 0)
 		vm_devices_tick(vm);
-	vcpu_apply_init_sipi(v, l, ops);
+	vcpu_apply_init_sipi(v, l);
 	if (v->state == VCPU_WAIT_FOR_SIPI) {
 		vcpu_wait(v, l, now);
 		return false;
@@ -70,6 +74,9 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l, const struct vcpu_entr
 		}
 		v->state = VCPU_RUNNABLE;
 	}
+	/* While L2 runs, an event for L1 may have to become an exit to L1 first. */
+	if (v->guest_mode && v->nested)
+		v->nested->check_events(v, l);
 	apic_decide(l, &st, now, &d);
 	ops->apply_decision(v, l, &d);
 	vcpu_arm_timer(v, now);

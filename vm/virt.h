@@ -17,8 +17,9 @@ struct virt_ops {
 	bool (*supported)(const struct cpu_caps *caps, char *why, size_t len);
 	bool (*cpu_enable)(struct percpu *cpu);
 	bool (*vm_init)(struct vm *vm);
+	/* Builds the vCPU's VMCB/VMCS and sets v->ops, the accessors the shared run loop
+	 * (vm/vcpu_run.c) and exit handlers work through. */
 	bool (*vcpu_init)(struct vcpu *v, const struct guest_entry *entry);
-	void (*vcpu_run)(struct vcpu *v);
 };
 
 #endif

@@ -20,7 +20,5 @@ bool svm_vm_init(struct vm *vm);
 /* A VMCB for the vCPU; `entry` is the boot vCPU's start state, NULL for an AP
  * (which waits for INIT/SIPI). */
 bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry);
-/* Runs the vCPU on the calling CPU until the VM stops. */
-void svm_vcpu_run(struct vcpu *v);
 
 #endif

@@ -12,8 +12,11 @@
 #define EFER_SVME (1ull << 12)
 #define MSR_VM_HSAVE_PA 0xc0010117
 
+bool svm_has_nrips;
+
 bool svm_supported(const struct cpu_caps *caps, char *why, size_t len)
 {
+	svm_has_nrips = caps->svm.nrips;
 	if (!caps->svm.present) {
 		fmt_snprintf(why, len, "no SVM (CPUID 8000_0001h:ECX[2] clear)");
 		return false;

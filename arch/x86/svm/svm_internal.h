@@ -8,6 +8,7 @@
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/vmcb.h"
 #include "vm/vcpu.h"
+#include "vm/vcpu_arch.h"
 
 struct guest_entry;
 
@@ -26,13 +27,16 @@ struct svm_vm {
 
 /* Per vCPU. */
 struct svm_vcpu {
+	/* The VMCB of the level that runs: vmcb01 (L1's, nestor's own) today; with nested
+	 * SVM, the vmcb02 nestor builds for L2 while v->guest_mode (vm/vcpu_nested.h). */
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa;
+	struct vmcb *vmcb01;
 	bool started;		/* has run at least once (its TLB was flushed) */
-	/* The last interrupt injected through EVENTINJ, to requeue it if EXITINTINFO says
-	 * it was not delivered (APM 15.7.2). */
-	uint8_t last_source;	/* enum apic_source */
-	uint8_t last_vector;
+	bool flush_tlb;		/* the guest's paging controls changed: flush at the next VMRUN */
+	/* Where the instruction that exited ends, when the exit says so (IOIO's EXITINFO2,
+	 * NRIPS's next RIP), else 0. */
+	uint64_t exit_next_rip;
 	/* NMI blocking, tracked by nestor (no vNMI): set when an NMI is injected, cleared
 	 * one instruction after the guest's IRET, found by single-stepping it. */
 	bool nmi_blocked;
@@ -47,21 +51,28 @@ static inline struct svm_vcpu *svm_of(struct vcpu *v)
 	return (struct svm_vcpu *)v->arch;
 }
 
+/* Whether the CPU fills next_rip on intercepts (NRIPS, APM 15.7.1); set at start-up. */
+extern bool svm_has_nrips;
+
 /* arch/x86/svm/svm_entry.asm */
 void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs, uint64_t host_vmcb_pa);
 
-/* svm_exits.c: handles the exit in the VMCB; false when the vCPU must stop. */
+/* svm_run.c: the backend's accessors (vm/vcpu_arch.h). */
+extern const struct vcpu_arch_ops svm_vcpu_ops;
+/* svm_exits.c: decodes the exit in the VMCB and hands it to the shared handlers. */
 bool svm_handle_exit(struct vcpu *v);
 /* svm_exit_names.c */
 const char *svm_exit_name(uint64_t code);
-/* svm_emul.c: the guest state the decoder and emulator work on, and RIP advance. */
+/* svm_state.c: the guest state in the VMCB for the shared exit handlers. */
+uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r);
+bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value);
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
-bool svm_finish_emulation(struct vcpu *v, enum x86_emul_status st, const struct x86_emul_cpu *cpu,
-			  const struct x86_emul_outcome *out);
-/* svm_string_io.c: INS/OUTS exits. */
-bool svm_exit_string_io(struct vcpu *v, struct vmcb *vmcb, uint16_t port, unsigned size, bool in);
-/* Skips the intercepted instruction at RIP; false if fetching it faulted (injected). */
-bool svm_skip_instruction(struct vcpu *v);
+unsigned svm_cpl(struct vcpu *v);
+bool svm_long_mode_code(struct vcpu *v);
+unsigned svm_exit_insn_len(struct vcpu *v);
+void svm_clear_interrupt_shadow(struct vcpu *v);
+void svm_inject(struct vcpu *v, const struct vcpu_event *ev);
+void svm_undelivered_event(struct vcpu *v, struct vcpu_event *ev);
 #define SVM_EFER_LMA (1ull << 10)
 #define SVM_EFER_SVME (1ull << 12)
 #define SVM_RFLAGS_TF (1ull << 8)
@@ -74,7 +85,5 @@ bool svm_skip_instruction(struct vcpu *v);
 void svm_vmcb_set_entry(struct vmcb *vmcb, const struct guest_entry *entry);
 void svm_vmcb_set_sipi(struct vmcb *vmcb, uint8_t vector);
 void svm_log_vmcb(const struct vcpu *v);
-/* svm_event.c: queues an exception for the next entry. */
-void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 
 #endif

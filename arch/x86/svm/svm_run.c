@@ -1,9 +1,9 @@
-/* svm_run: one vCPU's life on SVM: decide, enter, exit, handle, until the VM stops. */
+/* svm_run: SVM's side of the shared run loop (vm/vcpu_run.c): injection, VMRUN, what an exit leaves. */
 #include "apic/apic_arbiter.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "vm/vcpu_entry.h"
+#include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
 #define INTERCEPT_CR8_WRITE (1u << (16 + 8))
@@ -42,8 +42,7 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 		bool nmi = d->source == APIC_SRC_NMI;
 		c->event_inj = vector | (nmi ? SVM_EVENT_TYPE_NMI : SVM_EVENT_TYPE_INTR) |
 			       SVM_EVENT_VALID;
-		s->last_source = (uint8_t)d->source;
-		s->last_vector = vector;
+		v->last_source = (uint8_t)d->source;
 		if (nmi) {
 			/* Blocked until the handler's IRET completes (SDM Vol. 3A 6.7.1): watch
 			 * for that IRET from now on, whether or not another NMI is waiting. */
@@ -80,13 +79,6 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
 }
 
-static const struct vcpu_entry_ops svm_entry_ops = {
-	.init = svm_init,
-	.sipi = svm_sipi,
-	.intr_state = svm_intr_state,
-	.apply_decision = svm_apply_decision,
-};
-
 /*
  * With V_INTR_MASKING the guest's MOV to CR8 lands in V_TPR without an exit (APM
  * 15.21.1). Only a change since entry is news for the vLAPIC: V_TPR holds TPR[7:4]
@@ -104,57 +96,62 @@ static void svm_sync_v_tpr(struct vcpu *v, struct vlapic *l)
 }
 
 /*
- * EXITINTINFO (APM 15.7.2): an event was being delivered when the exit happened and did
- * not reach the guest. Interrupts go back to the interrupt core (which re-decides);
- * exceptions are re-injected as they were.
+ * VMRUN with the guest's RAX and RSP in the VMCB (APM 15.5.1: VMRUN takes them from
+ * there; the stub moves the other registers). TCG has no flush-by-ASID, so a flush is a
+ * full one (TLB_CONTROL 1, emulators.md): at the first run and after the guest's paging
+ * controls changed under nestor's hands.
  */
-static void svm_requeue_undelivered(struct vcpu *v, struct vlapic *l)
-{
-	struct svm_vcpu *s = svm_of(v);
-	struct vmcb_control *c = &s->vmcb->control;
-	uint64_t info = c->exit_int_info;
-	if (!(info & SVM_EVENT_VALID))
-		return;	/* QEMU leaves stale bits with V clear (emulators.md) */
-	uint64_t type = info & SVM_EVENT_TYPE_MASK;
-	if (type == SVM_EVENT_TYPE_INTR || type == SVM_EVENT_TYPE_NMI) {
-		enum apic_source src = type == SVM_EVENT_TYPE_NMI ? APIC_SRC_NMI
-								   : (enum apic_source)s->last_source;
-		if (type == SVM_EVENT_TYPE_NMI)
-			s->nmi_blocked = false;
-		apic_requeue(l, src, (uint8_t)info);
-	} else {
-		c->event_inj = info & ~(1ull << 30);	/* bit 30 reserved in EVENTINJ */
-	}
-}
-
-void svm_vcpu_run(struct vcpu *v)
+static bool svm_enter(struct vcpu *v)
 {
 	struct svm_vcpu *s = svm_of(v);
 	struct svm_cpu *hc = percpu_this()->virt;
 	struct vmcb *vmcb = s->vmcb;
-	struct vlapic *l = apic_vm_vcpu(&v->vm->apic, v->id);
 
-	while (!v->vm->stopping) {
-		if (!vcpu_prepare_entry(v, l, &svm_entry_ops))
-			continue;
-		vmcb->save.rax = v->gprs.r[GPR_RAX];
-		vmcb->save.rsp = v->gprs.r[GPR_RSP];
-		/* TCG has no flush-by-ASID: flush everything the first time (emulators.md). */
-		vmcb->control.tlb_control = s->started ? 0 : 1;
-		s->started = true;
-		svm_vmrun(s->vmcb_pa, &v->gprs, hc->host_vmcb_pa);
-		v->gprs.r[GPR_RAX] = vmcb->save.rax;
-		v->gprs.r[GPR_RSP] = vmcb->save.rsp;
-		vmcb->control.event_inj = 0;	/* consumed by VMRUN */
-		v->stats.exits++;
-		/* A physical interrupt (timer, kick) made the exit: take it now. */
-		if (vmcb->control.exit_code == SVM_EXIT_INTR)
-			__asm__ volatile("sti; nop; cli" ::: "memory");
-		vlapic_set_clock(l, vm_now_ns(v->vm));
-		svm_sync_v_tpr(v, l);
-		svm_requeue_undelivered(v, l);
-		if (!svm_handle_exit(v))
-			break;
-	}
-	v->state = VCPU_STOPPED;
+	vmcb->save.rax = v->gprs.r[GPR_RAX];
+	vmcb->save.rsp = v->gprs.r[GPR_RSP];
+	vmcb->control.tlb_control = (!s->started || s->flush_tlb) ? 1 : 0;
+	s->started = true;
+	s->flush_tlb = false;
+	svm_vmrun(s->vmcb_pa, &v->gprs, hc->host_vmcb_pa);
+	v->gprs.r[GPR_RAX] = vmcb->save.rax;
+	v->gprs.r[GPR_RSP] = vmcb->save.rsp;
+	vmcb->control.event_inj = 0;	/* consumed by VMRUN */
+	if (vmcb->control.exit_code == SVM_EXIT_IOIO)
+		s->exit_next_rip = vmcb->control.exit_info2;
+	else
+		s->exit_next_rip = svm_has_nrips ? vmcb->control.next_rip : 0;
+	return true;	/* a failed VMRUN is an exit too (VMEXIT_INVALID) */
 }
+
+static bool svm_start(struct vcpu *v)
+{
+	(void)v;
+	return true;
+}
+
+static bool svm_exit_is_host_interrupt(struct vcpu *v)
+{
+	return svm_of(v)->vmcb->control.exit_code == SVM_EXIT_INTR;
+}
+
+const struct vcpu_arch_ops svm_vcpu_ops = {
+	.decode_flags = X86_DECODE_AMD,
+	.init = svm_init,
+	.sipi = svm_sipi,
+	.intr_state = svm_intr_state,
+	.apply_decision = svm_apply_decision,
+	.start = svm_start,
+	.enter = svm_enter,
+	.exit_is_host_interrupt = svm_exit_is_host_interrupt,
+	.sync_tpr = svm_sync_v_tpr,
+	.undelivered_event = svm_undelivered_event,
+	.handle_exit = svm_handle_exit,
+	.get_reg = svm_get_reg,
+	.set_reg = svm_set_reg,
+	.emul_cpu = svm_emul_cpu,
+	.cpl = svm_cpl,
+	.long_mode_code = svm_long_mode_code,
+	.exit_insn_len = svm_exit_insn_len,
+	.clear_interrupt_shadow = svm_clear_interrupt_shadow,
+	.inject = svm_inject,
+};

@@ -95,7 +95,15 @@ static void svm_vmcb_set_intercepts(struct vmcb_control *c)
 	 * the guest, so the other SVM instructions are intercepted and answered #UD. */
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT;
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	/*
+	 * Writes to CR0 and CR4 (and XSETBV above) are checked by nestor against the
+	 * architecture and the guest's CPUID before they reach the VMCB: the CPU would take
+	 * a bit CPUID hides, and a value VMRUN refuses would end in VMEXIT_INVALID instead of
+	 * the guest's #GP (APM 15.5.1). CR8 writes are intercepted only while they matter
+	 * (svm_apply_decision).
+	 */
+	c->intercept_cr = SVM_INTERCEPT_CR0_WRITE | SVM_INTERCEPT_CR4_WRITE;
 	/* V_INTR_MASKING: guest RFLAGS.IF masks only virtual interrupts; physical ones stay
 	 * under the host's IF (APM 15.21.1), so they always exit to nestor. */
 	c->vintr = SVM_V_INTR_MASKING;
@@ -110,7 +118,7 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		return false;
 	}
 	const struct svm_vm *sv = v->vm->arch;
-	s->vmcb = vmcb;
+	s->vmcb = s->vmcb01 = vmcb;
 	s->vmcb_pa = (uint64_t)(uintptr_t)vmcb;
 	struct vmcb_control *c = &vmcb->control;
 	svm_vmcb_set_intercepts(c);
@@ -128,6 +136,7 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		v->state = VCPU_WAIT_FOR_SIPI;
 	}
 	v->arch = s;
+	v->ops = &svm_vcpu_ops;
 	return true;
 }
 

@@ -102,6 +102,9 @@ _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "vmcb g_pat");
 _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 
 /* intercept_misc1 (VMCB 0x00c) */
+/* intercept_cr: reads in bits 15:0, writes in 31:16, one bit per CR. */
+#define SVM_INTERCEPT_CR0_WRITE (1u << 16)
+#define SVM_INTERCEPT_CR4_WRITE (1u << 20)
 #define SVM_INTERCEPT_INTR (1u << 0)
 #define SVM_INTERCEPT_NMI (1u << 1)
 #define SVM_INTERCEPT_SMI (1u << 2)

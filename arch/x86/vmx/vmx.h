@@ -20,7 +20,5 @@ bool vmx_vm_init(struct vm *vm);
 /* A VMCS and virtual-APIC page for the vCPU; `entry` is the boot vCPU's start state, NULL
  * for an AP (which waits for INIT/SIPI). The VMCS is filled on the vCPU's own CPU. */
 bool vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry);
-/* Runs the vCPU on the calling CPU until the VM stops. */
-void vmx_vcpu_run(struct vcpu *v);
 
 #endif

@@ -206,9 +206,11 @@ static bool vmx_ept_ok(uint64_t cap, struct vmx_config *c, char *why, size_t len
 /*
  * Guest CR0/CR4 (SDM 26.3.1.1 and A.7/A.8): the fixed-1 bits are forced in the real
  * register and hidden behind the read shadow, except CR0.PE and CR0.PG, which
- * unrestricted guest lets the guest clear. Every bit the guest cannot own (fixed either
- * way, and CR4.SMXE, since CPUID hides SMX) is in the guest/host mask, so a write that
- * changes it exits to nestor.
+ * unrestricted guest lets the guest clear. Every CR0 bit the guest cannot own (fixed
+ * either way) is in the guest/host mask, so a write that changes it exits to nestor; the
+ * other CR0 bits the CPU checks itself. Every CR4 bit is in the mask: which CR4 bits the
+ * guest may set follows its CPUID, not the CPU's, so nestor checks each write
+ * (vm/exit_cr.c) and the guest reads CR4 from the shadow.
  */
 static void vmx_guest_cr_masks(struct vmx_config *c)
 {
@@ -216,7 +218,7 @@ static void vmx_guest_cr_masks(struct vmx_config *c)
 	c->cr0_mask = c->guest_cr0_set | ~c->cr0_fixed1;
 	c->guest_cr4_set = c->cr4_fixed0;
 	c->cr4_forbidden = (~c->cr4_fixed1 & ~c->cr4_fixed0) | X86_CR4_VMXE | X86_CR4_SMXE;
-	c->cr4_mask = c->cr4_fixed0 | c->cr4_forbidden;
+	c->cr4_mask = ~0ull;
 }
 
 bool vmx_config_compute(const struct vmx_cap_msrs *m, struct vmx_config *c, char *why,

@@ -1,8 +1,7 @@
-/* vmx_exits: what nestor does for each VM exit the VMX backend asks for. */
+/* vmx_exits: decoding each VM exit from the VMCS and handing it to the shared handlers (vm/exit_*.c). */
 #include "apic/apic_vm.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "drivers/run_end.h"
-#include "vm/vcpu_cpuid.h"
+#include "vm/vcpu_exit.h"
 #include "vm/vm.h"
 
 /* Basic exit reasons (SDM Vol. 3D, Appendix C). */
@@ -32,10 +31,14 @@ enum {
 	VMX_EXIT_XSETBV = 55,
 };
 
-static void vmx_count(struct vcpu *v, enum vcpu_exit_reason r)
-{
-	v->stats.by_reason[r]++;
-}
+/* CR-access exit qualification (SDM Vol. 3C 27.2.1, Table 27-3). */
+#define CRQ_NUMBER(q) ((unsigned)(q) & 0xf)
+#define CRQ_TYPE(q) (((unsigned)(q) >> 4) & 3)
+#define CRQ_GPR(q) (((unsigned)(q) >> 8) & 0xf)
+#define CRQ_LMSW_SOURCE(q) ((uint16_t)((q) >> 16))
+#define CRQ_TYPE_MOV_TO_CR 0
+#define CRQ_TYPE_CLTS 2
+#define CRQ_TYPE_LMSW 3
 
 /* I/O instructions: the exit qualification says it all (SDM 27.2.1, Table 27-5). */
 static bool vmx_exit_io(struct vcpu *v)
@@ -43,49 +46,33 @@ static bool vmx_exit_io(struct vcpu *v)
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
 	uint16_t port = (uint16_t)(q >> 16);
 	unsigned size = (unsigned)(q & 7) + 1;
-	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
-
+	bool in = q & (1u << 3);
 	if (q & (1u << 4))
-		return vmx_exit_string_io(v, port, size, q & (1u << 3));
-	vmx_count(v, EXIT_REASON_IO);
-	if (q & (1u << 3)) {
-		uint32_t value = vm_io_read(v->vm, port, size);
-		uint64_t *rax = &v->gprs.r[GPR_RAX];
-		/* IN EAX zero-extends into RAX; IN AL/AX leave the rest of RAX alone. */
-		*rax = size == 4 ? value : (*rax & ~mask) | value;
-	} else {
-		vm_io_write(v->vm, port, size, (uint32_t)(v->gprs.r[GPR_RAX] & mask));
+		return vcpu_exit_string_io(v, port, size, in);
+	return vcpu_exit_io(v, port, size, in);
+}
+
+/* MOV to CR0/CR4 hitting the guest/host mask, CLTS and LMSW: the qualification names the
+ * instruction; MOV from CR and MOV to CR3/CR8 do not exit (vmx_controls.c). */
+static bool vmx_exit_cr_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	switch (CRQ_TYPE(q)) {
+	case CRQ_TYPE_MOV_TO_CR: return vcpu_exit_mov_to_cr(v, CRQ_NUMBER(q), CRQ_GPR(q));
+	case CRQ_TYPE_CLTS: return vcpu_exit_clts(v);
+	case CRQ_TYPE_LMSW: return vcpu_exit_lmsw(v, CRQ_LMSW_SOURCE(q));
+	default:
+		v->stats.by_reason[EXIT_REASON_CR_ACCESS]++;
+		vm_stop_vcpu(v, "unexpected CR-access exit, qualification %#llx",
+			     (unsigned long long)q);
+		return false;
 	}
-	vmx_skip_instruction(v);
-	return true;
-}
-
-static bool vmx_exit_cpuid(struct vcpu *v)
-{
-	struct cpuid_regs r;
-	vmx_count(v, EXIT_REASON_CPUID);
-	vcpu_cpuid(v, vmcs_read(VMCS_GUEST_CR4), (uint32_t)v->gprs.r[GPR_RAX],
-		   (uint32_t)v->gprs.r[GPR_RCX], &r);
-	v->gprs.r[GPR_RAX] = r.eax;
-	v->gprs.r[GPR_RBX] = r.ebx;
-	v->gprs.r[GPR_RCX] = r.ecx;
-	v->gprs.r[GPR_RDX] = r.edx;
-	vmx_skip_instruction(v);
-	return true;
-}
-
-static bool vmx_exit_hlt(struct vcpu *v)
-{
-	vmx_count(v, EXIT_REASON_HLT);
-	vmx_skip_instruction(v);
-	v->state = VCPU_HALTED;
-	return true;
 }
 
 /* Reason 43 (SDM 29.1.2): VTPR, already synced to the vLAPIC, fell below the threshold. */
 static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
 {
-	vmx_count(v, EXIT_REASON_TPR_BELOW_THRESHOLD);
+	v->stats.by_reason[EXIT_REASON_TPR_BELOW_THRESHOLD]++;
 	vlapic_tpr_below_threshold_exit(apic_vm_vcpu(&v->vm->apic, v->id));
 	return true;
 }
@@ -94,28 +81,18 @@ static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
 static bool vmx_exit_exception_nmi(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
-	vmx_count(v, EXIT_REASON_OTHER);
+	v->stats.by_reason[EXIT_REASON_OTHER]++;
 	vmx_log_guest_state(v);
 	vm_stop_vcpu(v, "unexpected %s exit, interruption information %#x",
-		    (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI ? "host NMI" : "exception", info);
+		     (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI ? "host NMI" : "exception", info);
 	return false;
 }
 
-static bool vmx_exit_triple_fault(struct vcpu *v)
+/* An EPT violation: EPT maps guest RAM only, so it is MMIO (SDM 27.2.1 Table 27-7). */
+static bool vmx_exit_ept_violation(struct vcpu *v)
 {
-	vmx_count(v, EXIT_REASON_TRIPLE_FAULT);
-	vm_stop_vcpu(v, "triple fault (VMX exit reason 2) at rip %#llx; nestor stops the VM "
-		    "instead of resetting it", (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
-	return false;
-}
-
-/* An instruction the guest cannot have (CPUID hides VMX, MONITOR/MWAIT, perfmon): #UD,
- * or #GP(0) for RDPMC, whose counter index is never valid here (SDM Vol. 2B, RDPMC). */
-static bool vmx_exit_refused_insn(struct vcpu *v, enum vcpu_exit_reason r, uint8_t vector)
-{
-	vmx_count(v, r);
-	vmx_inject_exception(v, vector, vector == X86_VECTOR_GP, 0);
-	return true;
+	return vcpu_exit_mmio(v, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS),
+			      vmcs_read(VMCS_EXIT_QUALIFICATION));
 }
 
 bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
@@ -124,47 +101,44 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 
 	switch (basic) {
 	case VMX_EXIT_IO: return vmx_exit_io(v);
-	case VMX_EXIT_CPUID: return vmx_exit_cpuid(v);
-	case VMX_EXIT_RDMSR: return vmx_exit_msr(v, false);
-	case VMX_EXIT_WRMSR: return vmx_exit_msr(v, true);
-	case VMX_EXIT_HLT: return vmx_exit_hlt(v);
+	case VMX_EXIT_CPUID: return vcpu_exit_cpuid(v);
+	case VMX_EXIT_RDMSR: return vcpu_exit_msr(v, false);
+	case VMX_EXIT_WRMSR: return vcpu_exit_msr(v, true);
+	case VMX_EXIT_HLT: return vcpu_exit_hlt(v);
+	case VMX_EXIT_INVD: return vcpu_exit_invd(v);
+	case VMX_EXIT_XSETBV: return vcpu_exit_xsetbv(v);
 	case VMX_EXIT_EPT_VIOLATION: return vmx_exit_ept_violation(v);
 	case VMX_EXIT_CR_ACCESS: return vmx_exit_cr_access(v);
 	case VMX_EXIT_TPR_BELOW_THRESHOLD: return vmx_exit_tpr_below_threshold(v);
-	case VMX_EXIT_XSETBV: return vmx_exit_xsetbv(v);
-	case VMX_EXIT_TRIPLE_FAULT: return vmx_exit_triple_fault(v);
+	case VMX_EXIT_TRIPLE_FAULT: return vcpu_exit_triple_fault(v, "VMX exit reason 2");
 	case VMX_EXIT_EXCEPTION_NMI: return vmx_exit_exception_nmi(v);
 	case VMX_EXIT_EXTERNAL_INTERRUPT:
-		vmx_count(v, EXIT_REASON_EXTERNAL_INTERRUPT);
+		v->stats.by_reason[EXIT_REASON_EXTERNAL_INTERRUPT]++;
 		return true;	/* the run loop took the host interrupt */
 	case VMX_EXIT_IRQ_WINDOW:
-		vmx_count(v, EXIT_REASON_IRQ_WINDOW);
+		v->stats.by_reason[EXIT_REASON_IRQ_WINDOW]++;
 		return true;	/* the window is open: the next entry's decision injects */
 	case VMX_EXIT_NMI_WINDOW:
-		vmx_count(v, EXIT_REASON_NMI_WINDOW);
-		return true;
-	case VMX_EXIT_INVD:
-		vmx_count(v, EXIT_REASON_OTHER);
-		vmx_skip_instruction(v);	/* no caches to drop that the guest could see */
+		v->stats.by_reason[EXIT_REASON_NMI_WINDOW]++;
 		return true;
 	case VMX_EXIT_RDPMC:
-		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, X86_VECTOR_GP);
+		return vcpu_exit_refused(v, EXIT_REASON_OTHER, X86_VECTOR_GP);
 	case VMX_EXIT_MWAIT:
 	case VMX_EXIT_MONITOR:
-		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, X86_VECTOR_UD);
+		return vcpu_exit_refused(v, EXIT_REASON_OTHER, X86_VECTOR_UD);
 	case VMX_EXIT_VMCALL:
-		return vmx_exit_refused_insn(v, EXIT_REASON_HYPERCALL, X86_VECTOR_UD);
+		return vcpu_exit_hypercall(v);
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
-		return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
+		return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
 	default:
 		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)
-			return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
-		vmx_count(v, EXIT_REASON_OTHER);
+			return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
+		v->stats.by_reason[EXIT_REASON_OTHER]++;
 		vmx_log_guest_state(v);
 		vm_stop_vcpu(v, "unhandled VMX exit %u (%s), qualification %#llx", basic,
-			    vmx_exit_name(basic),
-			    (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
+			     vmx_exit_name(basic),
+			     (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
 		return false;
 	}
 }

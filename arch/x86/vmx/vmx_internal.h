@@ -11,6 +11,7 @@
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "vm/vcpu.h"
+#include "vm/vcpu_arch.h"
 
 /* Computed by vmx_supported() on the boot CPU; every CPU of the machine is alike. */
 extern struct vmx_config vmx_cfg;
@@ -30,15 +31,16 @@ struct vmx_vm {
 
 /* Per vCPU. */
 struct vmx_vcpu {
+	/* The VMCS of the level that runs: vmcs01 (L1's, nestor's own) today; with nested
+	 * VMX, the vmcs02 nestor builds for L2 while v->guest_mode (vm/vcpu_nested.h). */
 	uint64_t vmcs_pa;
+	uint64_t vmcs01_pa;
 	uint8_t *vapic;			/* virtual-APIC page: VTPR at offset 0x80 */
 	bool has_entry;			/* boot vCPU: start from `entry` */
 	struct guest_entry entry;
 	bool launched;			/* VMRESUME from now on (SDM 26.1) */
 	uint32_t proc;			/* primary controls as last written */
-	/* The last interrupt injected, to requeue it if IDT-vectoring info says it was not
-	 * delivered (SDM 27.2.4). */
-	uint8_t last_source;		/* enum apic_source */
+	uint32_t exit_reason;		/* of the last exit (SDM 27.2.1) */
 	/* VTPR as nestor wrote it at the last entry: a different value after the exit means
 	 * the guest wrote CR8 (no exit with TPR shadow). */
 	uint8_t entry_vtpr;
@@ -61,27 +63,24 @@ bool vmx_vmcs_setup(struct vcpu *v);
 /* vmx_guest_state.c */
 void vmx_guest_set_entry(const struct guest_entry *e);
 void vmx_guest_set_sipi(uint8_t vector);
-/* vmx_exits.c: handles the exit; false when the vCPU must stop. */
+/* vmx_exits.c: decodes the exit and hands it to the shared handlers; false: stop. */
 bool vmx_handle_exit(struct vcpu *v, uint32_t reason);
 /* vmx_exit_names.c */
 const char *vmx_exit_name(uint32_t basic_reason);
 const char *vmx_insn_error_name(uint32_t error);
-/* vmx_emul.c: the guest state the decoder and emulator work on, RIP advance, injection. */
-void vmx_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
+/* vmx_run.c: the backend's accessors (vm/vcpu_arch.h). */
+extern const struct vcpu_arch_ops vmx_vcpu_ops;
+/* vmx_state.c: the guest state in the VMCS for the shared exit handlers. */
 bool vmx_guest_long_mode(void);
-void vmx_complete_instruction(uint64_t next_rip);
-void vmx_skip_instruction(struct vcpu *v);
-void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
-bool vmx_finish_emulation(struct vcpu *v, enum x86_emul_status st, const struct x86_emul_cpu *cpu,
-			  const struct x86_emul_outcome *out);
-/* vmx_mmio.c, vmx_xsetbv.c: exits with more to them than a few lines. */
-bool vmx_exit_ept_violation(struct vcpu *v);
-bool vmx_exit_string_io(struct vcpu *v, uint16_t port, unsigned size, bool in);
-bool vmx_exit_xsetbv(struct vcpu *v);
-/* vmx_cr.c: CR0/CR4 writes that hit the guest/host mask. */
-bool vmx_exit_cr_access(struct vcpu *v);
-/* vmx_msr.c: RDMSR (write false) or WRMSR. */
-bool vmx_exit_msr(struct vcpu *v, bool write);
+uint64_t vmx_get_reg(struct vcpu *v, enum vcpu_reg r);
+bool vmx_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value);
+void vmx_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
+unsigned vmx_cpl(struct vcpu *v);
+bool vmx_long_mode_code(struct vcpu *v);
+unsigned vmx_exit_insn_len(struct vcpu *v);
+void vmx_clear_interrupt_shadow(struct vcpu *v);
+void vmx_inject(struct vcpu *v, const struct vcpu_event *ev);
+void vmx_undelivered_event(struct vcpu *v, struct vcpu_event *ev);
 /* vmx_tpr.c: TPR shadow before entry and after exit, and the SDM 26.2.1.1 invariant. */
 void vmx_tpr_before_entry(struct vcpu *v, uint8_t tpr, uint8_t threshold);
 void vmx_tpr_after_exit(struct vcpu *v);

@@ -1,8 +1,8 @@
-/* vmx_run: one vCPU's life on VMX: decide, enter, exit, handle, until the VM stops. */
+/* vmx_run: VMX's side of the shared run loop (vm/vcpu_run.c): injection, VMLAUNCH/VMRESUME, exits. */
 #include "apic/apic_arbiter.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "vm/vcpu_entry.h"
+#include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
 #define EXIT_EXTERNAL_INTERRUPT 1
@@ -42,7 +42,7 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 		bool nmi = d->source == APIC_SRC_NMI;
 		vmcs_write(VMCS_ENTRY_INTR_INFO, vector | (nmi ? INTR_TYPE_NMI : INTR_TYPE_EXTERNAL) |
 				INTR_INFO_VALID);
-		x->last_source = (uint8_t)d->source;
+		v->last_source = (uint8_t)d->source;
 		v->stats.injected[nmi ? INJECT_NMI : d->source == APIC_SRC_EXTINT ? INJECT_EXTINT
 										 : INJECT_LAPIC]++;
 	}
@@ -62,45 +62,6 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 	vmx_tpr_before_entry(v, d->tpr, d->tpr_threshold);
 }
 
-static const struct vcpu_entry_ops vmx_entry_ops = {
-	.init = vmx_init,
-	.sipi = vmx_sipi,
-	.intr_state = vmx_intr_state,
-	.apply_decision = vmx_apply_decision,
-};
-
-/*
- * IDT-vectoring information (SDM 27.2.4): an event was being delivered when the
- * exit happened and did not reach the guest. Interrupts and NMIs go back to the interrupt
- * core (which re-decides); exceptions are re-injected as they were, software ones with
- * the instruction length the exit reported.
- */
-static void vmx_requeue_undelivered(struct vcpu *v, struct vlapic *l)
-{
-	struct vmx_vcpu *x = vmx_of(v);
-	uint32_t info = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
-	if (!(info & INTR_INFO_VALID))
-		return;
-	uint32_t type = info & INTR_INFO_TYPE_MASK;
-	if (type == INTR_TYPE_EXTERNAL || type == INTR_TYPE_NMI) {
-		enum apic_source src = type == INTR_TYPE_NMI ? APIC_SRC_NMI
-							     : (enum apic_source)x->last_source;
-		/* An NMI that never reached the guest does not block NMIs yet (SDM 26.3.1.5
-		 * would refuse to inject it again while the VMCS claims it does). */
-		if (type == INTR_TYPE_NMI)
-			vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
-				   vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & ~INTERRUPTIBILITY_NMI);
-		apic_requeue(l, src, (uint8_t)(info & INTR_INFO_VECTOR_MASK));
-		return;
-	}
-	if (info & INTR_INFO_ERROR_VALID)
-		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, vmcs_read(VMCS_IDT_VECTORING_ERROR));
-	if (type == INTR_TYPE_SW_INTERRUPT || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
-	    type == INTR_TYPE_SW_EXCEPTION)
-		vmcs_write(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
-	vmcs_write(VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKED_BY_IRET);
-}
-
 /* The first entry on this CPU: nothing cached for this EPT or VPID may be stale (28.3.3). */
 static void vmx_flush_on_start(struct vcpu *v)
 {
@@ -111,41 +72,73 @@ static void vmx_flush_on_start(struct vcpu *v)
 			vmx_of(v)->vpid);
 }
 
-void vmx_vcpu_run(struct vcpu *v)
+/* On the vCPU's own CPU: its VMCS becomes current and is filled there (SDM 24.11.3). */
+static bool vmx_start(struct vcpu *v)
+{
+	if (!vmx_vmcs_setup(v))
+		return false;
+	vmx_flush_on_start(v);
+	return true;
+}
+
+/*
+ * VMLAUNCH the first time, VMRESUME after (SDM 26.1). RSP is in the VMCS (the stub moves
+ * the other registers). A VMfail or an entry-failure exit (SDM 26.8) is reported with
+ * what it names and stops the VM.
+ */
+static bool vmx_enter_guest(struct vcpu *v)
 {
 	struct vmx_vcpu *x = vmx_of(v);
-	struct vlapic *l = apic_vm_vcpu(&v->vm->apic, v->id);
-
-	if (!vmx_vmcs_setup(v)) {
-		v->state = VCPU_STOPPED;
-		return;
+	vmcs_write(VMCS_GUEST_RSP, v->gprs.r[GPR_RSP]);
+	enum vmx_status st = vmx_enter(&v->gprs, x->launched);
+	if (st != VMX_OK) {
+		vmx_report_vmfail(v, x->launched ? "VMRESUME" : "VMLAUNCH", st);
+		return false;
 	}
-	vmx_flush_on_start(v);
-	while (!v->vm->stopping) {
-		if (!vcpu_prepare_entry(v, l, &vmx_entry_ops))
-			continue;
-		vmcs_write(VMCS_GUEST_RSP, v->gprs.r[GPR_RSP]);
-		enum vmx_status st = vmx_enter(&v->gprs, x->launched);
-		if (st != VMX_OK) {
-			vmx_report_vmfail(v, x->launched ? "VMRESUME" : "VMLAUNCH", st);
-			break;
-		}
-		uint32_t reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-		v->gprs.r[GPR_RSP] = vmcs_read(VMCS_GUEST_RSP);
-		v->stats.exits++;
-		/* A physical interrupt (timer, kick) made the exit: take it now. */
-		if ((reason & 0xffff) == EXIT_EXTERNAL_INTERRUPT)
-			__asm__ volatile("sti; nop; cli" ::: "memory");
-		if (reason & EXIT_REASON_ENTRY_FAILURE) {
-			vmx_report_entry_failure(v, reason);
-			break;
-		}
-		x->launched = true;
-		vlapic_set_clock(l, vm_now_ns(v->vm));
-		vmx_tpr_after_exit(v);
-		vmx_requeue_undelivered(v, l);
-		if (!vmx_handle_exit(v, reason))
-			break;
+	x->exit_reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+	v->gprs.r[GPR_RSP] = vmcs_read(VMCS_GUEST_RSP);
+	if (x->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
+		vmx_report_entry_failure(v, x->exit_reason);
+		return false;
 	}
-	v->state = VCPU_STOPPED;
+	x->launched = true;
+	return true;
 }
+
+static bool vmx_exit_is_host_interrupt(struct vcpu *v)
+{
+	return (vmx_of(v)->exit_reason & 0xffff) == EXIT_EXTERNAL_INTERRUPT;
+}
+
+static bool vmx_handle_exit_reason(struct vcpu *v)
+{
+	return vmx_handle_exit(v, vmx_of(v)->exit_reason);
+}
+
+static void vmx_sync_tpr(struct vcpu *v, struct vlapic *l)
+{
+	(void)l;
+	vmx_tpr_after_exit(v);
+}
+
+const struct vcpu_arch_ops vmx_vcpu_ops = {
+	.decode_flags = 0,
+	.init = vmx_init,
+	.sipi = vmx_sipi,
+	.intr_state = vmx_intr_state,
+	.apply_decision = vmx_apply_decision,
+	.start = vmx_start,
+	.enter = vmx_enter_guest,
+	.exit_is_host_interrupt = vmx_exit_is_host_interrupt,
+	.sync_tpr = vmx_sync_tpr,
+	.undelivered_event = vmx_undelivered_event,
+	.handle_exit = vmx_handle_exit_reason,
+	.get_reg = vmx_get_reg,
+	.set_reg = vmx_set_reg,
+	.emul_cpu = vmx_emul_cpu,
+	.cpl = vmx_cpl,
+	.long_mode_code = vmx_long_mode_code,
+	.exit_insn_len = vmx_exit_insn_len,
+	.clear_interrupt_shadow = vmx_clear_interrupt_shadow,
+	.inject = vmx_inject,
+};

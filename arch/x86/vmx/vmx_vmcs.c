@@ -151,7 +151,7 @@ bool vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		log_error("vmx: vcpu%u: out of pages", v->id);
 		return false;
 	}
-	x->vmcs_pa = vmcs;
+	x->vmcs_pa = x->vmcs01_pa = vmcs;
 	x->vapic = (uint8_t *)(uintptr_t)vapic;
 	x->vpid = (uint16_t)(v->id + 1);	/* VPID 0 is the host's (SDM 26.2.1.1) */
 	if (entry) {
@@ -163,5 +163,6 @@ bool vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		v->state = VCPU_WAIT_FOR_SIPI;
 	}
 	v->arch = x;
+	v->ops = &vmx_vcpu_ops;
 	return true;
 }

@@ -1,0 +1,140 @@
+/* svm_state: the guest state in the VMCB as the shared exit handlers see it (vm/vcpu_arch.h). */
+#include "arch/x86/decode/mmio_emul.h"
+#include "arch/x86/svm/svm_internal.h"
+#include "vm/vcpu_arch.h"
+#include "vm/vm.h"
+
+/* VMCB attrib bits 8-11 hold descriptor bits 52-55: AVL, L, D/B, G. */
+#define ATTR_L (1u << 9)
+#define ATTR_DB (1u << 10)
+
+uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+	const struct svm_vcpu *s = svm_of(v);
+	const struct vmcb_save *st = &s->vmcb->save;
+	switch (r) {
+	case VCPU_RIP: return st->rip;
+	case VCPU_RFLAGS: return st->rflags;
+	case VCPU_CR0: return st->cr0;
+	case VCPU_CR2: return st->cr2;
+	case VCPU_CR3: return st->cr3;
+	case VCPU_CR4: return st->cr4;
+	case VCPU_EFER: return st->efer & ~SVM_EFER_SVME;	/* nestor's, hidden (CPUID hides SVM) */
+	case VCPU_PAT: return st->g_pat;
+	case VCPU_DR6: return st->dr6;
+	case VCPU_TSC_OFFSET: return s->vmcb->control.tsc_offset;
+	default: return 0;
+	}
+}
+
+/*
+ * With nested paging the guest's CR0, CR3, CR4 and EFER are the VMCB's, taken at VMRUN
+ * (APM 15.5.1, 15.25.1). A change of the paging controls must drop the guest's cached
+ * translations: without flush-by-ASID (QEMU TCG) that is a full flush at the next VMRUN.
+ */
+bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct vmcb_save *st = &s->vmcb->save;
+	switch (r) {
+	case VCPU_RIP: st->rip = value; break;
+	case VCPU_RFLAGS: st->rflags = value; break;
+	case VCPU_CR0: st->cr0 = value; s->flush_tlb = true; break;
+	case VCPU_CR2: st->cr2 = value; break;
+	case VCPU_CR3: st->cr3 = value; s->flush_tlb = true; break;
+	case VCPU_CR4: st->cr4 = value; s->flush_tlb = true; break;
+	/* VMRUN refuses a guest without EFER.SVME (APM 15.5.1); the guest never sees it. */
+	case VCPU_EFER: st->efer = value | SVM_EFER_SVME; s->flush_tlb = true; break;
+	case VCPU_PAT: st->g_pat = value; break;
+	case VCPU_DR6: st->dr6 = value; break;
+	case VCPU_TSC_OFFSET: s->vmcb->control.tsc_offset = value; break;
+	default: return false;
+	}
+	return true;
+}
+
+void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
+{
+	const struct vmcb_save *st = &svm_of(v)->vmcb->save;
+	cpu->gprs = &v->gprs;
+	cpu->rip = st->rip;
+	cpu->rflags = st->rflags;
+	cpu->mode = x86_mode_from_cs(st->efer & SVM_EFER_LMA, st->cs.attrib & ATTR_L,
+				     st->cs.attrib & ATTR_DB);
+	cpu->cpl = st->cpl;
+	cpu->seg_base[X86_SEG_ES] = st->es.base;
+	cpu->seg_base[X86_SEG_CS] = st->cs.base;
+	cpu->seg_base[X86_SEG_SS] = st->ss.base;
+	cpu->seg_base[X86_SEG_DS] = st->ds.base;
+	cpu->seg_base[X86_SEG_FS] = st->fs.base;
+	cpu->seg_base[X86_SEG_GS] = st->gs.base;
+	cpu->mem = &v->vm->mem;
+	cpu->paging = (struct guest_paging){ st->cr0, st->cr3, st->cr4,
+					     st->efer & ~SVM_EFER_SVME, 0 };
+}
+
+unsigned svm_cpl(struct vcpu *v)
+{
+	return svm_of(v)->vmcb->save.cpl;
+}
+
+bool svm_long_mode_code(struct vcpu *v)
+{
+	const struct vmcb_save *st = &svm_of(v)->vmcb->save;
+	return (st->efer & SVM_EFER_LMA) && (st->cs.attrib & ATTR_L);
+}
+
+/* Known for IOIO (EXITINFO2, APM 15.10.2) and, with NRIPS, for the instruction
+ * intercepts (15.7.1); 0 otherwise, and the shared code decodes. */
+unsigned svm_exit_insn_len(struct vcpu *v)
+{
+	const struct svm_vcpu *s = svm_of(v);
+	uint64_t rip = s->vmcb->save.rip;
+	if (s->exit_next_rip > rip && s->exit_next_rip - rip <= 15)
+		return (unsigned)(s->exit_next_rip - rip);
+	return 0;
+}
+
+void svm_clear_interrupt_shadow(struct vcpu *v)
+{
+	svm_of(v)->vmcb->control.interrupt_shadow = 0;
+}
+
+/* EVENTINJ (APM 15.20): vector, type, error code; the event types are VMX's numbers
+ * except for software exceptions, which SVM calls exceptions (type 3). */
+void svm_inject(struct vcpu *v, const struct vcpu_event *ev)
+{
+	uint64_t type;
+	switch (ev->type) {
+	case VCPU_EVENT_EXTINT: type = SVM_EVENT_TYPE_INTR; break;
+	case VCPU_EVENT_NMI: type = SVM_EVENT_TYPE_NMI; break;
+	case VCPU_EVENT_SOFT_INT: type = SVM_EVENT_TYPE_SOFT_INT; break;
+	default: type = SVM_EVENT_TYPE_EXCEPTION; break;
+	}
+	uint64_t e = ev->vector | type | SVM_EVENT_VALID;
+	if (ev->has_error)
+		e |= SVM_EVENT_ERROR_VALID | ((uint64_t)ev->error << 32);
+	svm_of(v)->vmcb->control.event_inj = e;
+}
+
+/* EXITINTINFO has EVENTINJ's format (APM 15.7.2); QEMU leaves stale bits with V clear
+ * (emulators.md), so only V decides. */
+void svm_undelivered_event(struct vcpu *v, struct vcpu_event *ev)
+{
+	struct svm_vcpu *s = svm_of(v);
+	uint64_t info = s->vmcb->control.exit_int_info;
+	*ev = (struct vcpu_event){ 0 };
+	if (!(info & SVM_EVENT_VALID))
+		return;
+	uint64_t type = info & SVM_EVENT_TYPE_MASK;
+	ev->valid = true;
+	ev->vector = (uint8_t)info;
+	ev->type = type == SVM_EVENT_TYPE_INTR ? VCPU_EVENT_EXTINT
+		 : type == SVM_EVENT_TYPE_NMI ? VCPU_EVENT_NMI
+		 : type == SVM_EVENT_TYPE_SOFT_INT ? VCPU_EVENT_SOFT_INT : VCPU_EVENT_EXCEPTION;
+	ev->has_error = info & SVM_EVENT_ERROR_VALID;
+	ev->error = (uint32_t)(info >> 32);
+	/* An NMI that never reached the guest does not block NMIs yet. */
+	if (ev->type == VCPU_EVENT_NMI)
+		s->nmi_blocked = false;
+}
