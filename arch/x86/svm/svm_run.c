@@ -6,7 +6,6 @@
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
-#define INTERCEPT_CR8_WRITE (1u << (16 + 8))
 
 static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 {
@@ -68,15 +67,13 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 	c->vintr = (c->vintr & ~SVM_V_TPR_MASK) | (d->v_tpr & 0xf);
 	s->entry_v_tpr = d->v_tpr & 0xf;
 	/*
-	 * CR8 writes are also intercepted while an IRQ window is open: QEMU 7.2's TCG
-	 * (target/i386/tcg/sysemu/misc_helper.c, MOV to CR8 with V_INTR_MASKING) calls
-	 * cpu_interrupt() without the iothread lock whenever V_IRQ is set and aborts the
-	 * whole emulator on an assertion. Emulating the write here avoids that path.
+	 * CR8 writes are always intercepted (svm_vmcb.c), not only when the decision asks
+	 * for it (d->cr8_write_intercept): QEMU 7.2's TCG neither raises #GP for CR8 bits
+	 * 63:4 in a guest (SDM Vol. 3A 11.8.6.1, APM Vol. 2 15.21.1 leave the check to the
+	 * CPU) nor survives a MOV to CR8 while V_IRQ is set (target/i386/tcg/sysemu/
+	 * misc_helper.c calls cpu_interrupt() without the iothread lock and aborts the
+	 * emulator). Linux and the L1 hypervisors barely write CR8, so the exits are few.
 	 */
-	if (d->cr8_write_intercept || d->irq_window != APIC_WINDOW_NONE)
-		c->intercept_cr |= INTERCEPT_CR8_WRITE;
-	else
-		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
 }
 
 /*

@@ -100,10 +100,11 @@ static void svm_vmcb_set_intercepts(struct vmcb_control *c)
 	 * Writes to CR0 and CR4 (and XSETBV above) are checked by nestor against the
 	 * architecture and the guest's CPUID before they reach the VMCB: the CPU would take
 	 * a bit CPUID hides, and a value VMRUN refuses would end in VMEXIT_INVALID instead of
-	 * the guest's #GP (APM 15.5.1). CR8 writes are intercepted only while they matter
-	 * (svm_apply_decision).
+	 * the guest's #GP (APM 15.5.1). CR8 writes too: QEMU's TCG checks none of its
+	 * reserved bits (svm_apply_decision says more).
 	 */
-	c->intercept_cr = SVM_INTERCEPT_CR0_WRITE | SVM_INTERCEPT_CR4_WRITE;
+	c->intercept_cr = SVM_INTERCEPT_CR0_WRITE | SVM_INTERCEPT_CR4_WRITE |
+			  SVM_INTERCEPT_CR8_WRITE;
 	/* V_INTR_MASKING: guest RFLAGS.IF masks only virtual interrupts; physical ones stay
 	 * under the host's IF (APM 15.21.1), so they always exit to nestor. */
 	c->vintr = SVM_V_INTR_MASKING;

@@ -105,6 +105,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 /* intercept_cr: reads in bits 15:0, writes in 31:16, one bit per CR. */
 #define SVM_INTERCEPT_CR0_WRITE (1u << 16)
 #define SVM_INTERCEPT_CR4_WRITE (1u << 20)
+#define SVM_INTERCEPT_CR8_WRITE (1u << 24)
 #define SVM_INTERCEPT_INTR (1u << 0)
 #define SVM_INTERCEPT_NMI (1u << 1)
 #define SVM_INTERCEPT_SMI (1u << 2)

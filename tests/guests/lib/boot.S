@@ -47,18 +47,19 @@ multiboot_entry:
 /*
  * Identity map of the first 8 GiB with 2 MiB pages: RAM, the APIC/IOAPIC pages and the
  * addresses the wild-access guest touches. 3 GiB and up is mapped uncached (PCD|PWT)
- * because that is where the platform's MMIO lives (SDM Vol. 3A, 11.12.3).
+ * because that is where the platform's MMIO lives (SDM Vol. 3A, 11.12.3). Every entry
+ * is user-accessible too, so user_run() (user.c) can run test code at CPL 3.
  */
 build_page_tables:
 	mov $pdpt, %eax
-	or $(PTE_P | PTE_W), %eax
+	or $(PTE_P | PTE_W | PTE_U), %eax
 	mov %eax, pml4
 
 	xor %ecx, %ecx
 1:	mov %ecx, %eax
 	shl $12, %eax
 	add $page_dirs, %eax
-	or $(PTE_P | PTE_W), %eax
+	or $(PTE_P | PTE_W | PTE_U), %eax
 	mov %eax, pdpt(, %ecx, 8)
 	inc %ecx
 	cmp $IDMAP_GIB, %ecx
@@ -67,7 +68,7 @@ build_page_tables:
 	xor %ecx, %ecx
 2:	mov %ecx, %eax
 	shl $21, %eax
-	or $(PTE_P | PTE_W | PTE_PS), %eax
+	or $(PTE_P | PTE_W | PTE_U | PTE_PS), %eax
 	mov %ecx, %edx
 	shr $11, %edx
 	cmp $(3 * 512), %ecx
@@ -146,6 +147,9 @@ gdt:
 	.quad 0x00cf9a000000ffff	/* GDT_CODE32: flat 32-bit code */
 	.quad 0x00cf92000000ffff	/* GDT_DATA: flat data */
 	.quad 0x00af9a000000ffff	/* GDT_CODE64: 64-bit code (L=1) */
+	.quad 0x00affa000000ffff	/* GDT_UCODE64: 64-bit code, DPL 3 */
+	.quad 0x00cff2000000ffff	/* GDT_UDATA: flat data, DPL 3 */
+	.quad 0, 0			/* GDT_TSS: written by user_setup() */
 gdt_end:
 	.balign 8
 gdt_desc:

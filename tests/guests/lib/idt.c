@@ -59,6 +59,11 @@ void idt_set_handler(unsigned vector, irq_handler_fn fn)
 	handlers[vector & 0xff] = fn;
 }
 
+void idt_set_gate_dpl(unsigned vector, unsigned dpl)
+{
+	idt[vector & 0xff].type_attr = (uint8_t)((GATE_INTERRUPT & ~0x60) | ((dpl & 3) << 5));
+}
+
 void irq_log_reset(void)
 {
 	__atomic_store_n(&irq_log_next, 0, __ATOMIC_SEQ_CST);

@@ -26,6 +26,8 @@ struct irq_event {
 void idt_init(void);
 void idt_load(void);
 void idt_set_handler(unsigned vector, irq_handler_fn fn);
+/* The privilege INT n needs to use the gate (SDM Vol. 3A 6.12.1.1); 0 by default. */
+void idt_set_gate_dpl(unsigned vector, unsigned dpl);
 
 /* Every delivery is counted in this_cpu()->irq_count[] and appended to the log. */
 void irq_log_reset(void);

@@ -5,10 +5,14 @@
 #define GDT_CODE32		0x08
 #define GDT_DATA		0x10
 #define GDT_CODE64		0x18
-#define GDT_ENTRIES		4
+#define GDT_UCODE64		0x23		/* index 4, RPL 3: 64-bit code, DPL 3 */
+#define GDT_UDATA		0x2b		/* index 5, RPL 3: flat data, DPL 3 */
+#define GDT_TSS			0x30		/* index 6 and 7: the BSP's 64-bit TSS (user.c) */
+#define GDT_ENTRIES		8
 
 #define PTE_P			0x001
 #define PTE_W			0x002
+#define PTE_U			0x004
 #define PTE_PWT			0x008
 #define PTE_PCD			0x010
 #define PTE_PS			0x080
