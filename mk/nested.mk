@@ -32,3 +32,32 @@ nvmx-doc-check: $(BUILD)/nvmx/gen_checks_doc
 	 diff -u $(NVMX_DOC) $(BUILD)/nvmx/doc.md | head -40; exit 1; fi
 
 CHECK_PREREQS += nvmx-doc-check
+
+# tests/fuzz/nvmx: libFuzzer (clang) over VMREAD/VMWRITE and the check table.
+#   make fuzz-nvmx FUZZ_S=N   run N seconds (default 300)
+#   make fuzz-nvmx-check      a bounded 20 s run, part of make check
+# The committed corpus is copied to build/, so a run never writes into the tree; a crash
+# leaves its input in build/fuzz/nvmx/ (commit it to the corpus as a regression input).
+NVMX_FUZZ_DIR := $(BUILD)/fuzz/nvmx
+NVMX_FUZZ_SRCS := tests/fuzz/nvmx/fuzz_nvmx.c $(NVMX_PURE) $(NVMX_CASES) tests/nvmx/nvmx_fixture.c core/format.c
+$(NVMX_FUZZ_DIR)/fuzz_nvmx: $(NVMX_FUZZ_SRCS) $(wildcard nested/vmx/*.h tests/nvmx/*.h) | deps
+	@mkdir -p $(@D)
+	clang -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $(NVMX_FUZZ_SRCS)
+
+define nvmx_fuzz_run
+	@rm -rf $(NVMX_FUZZ_DIR)/corpus && mkdir -p $(NVMX_FUZZ_DIR)/corpus && cp tests/fuzz/nvmx/corpus/* $(NVMX_FUZZ_DIR)/corpus/
+	@cd $(NVMX_FUZZ_DIR) && { ./fuzz_nvmx -max_total_time=$(1) -max_len=512 -print_final_stats=1 \
+	  corpus >run.log 2>&1; st=$$?; tail -8 run.log; \
+	  if [ $$st -ne 0 ]; then echo "fuzz-nvmx: FAILED (status $$st), see $(NVMX_FUZZ_DIR)/run.log"; exit 1; fi; \
+	  echo "fuzz-nvmx: $(1) s, no crash, properties held"; }
+endef
+
+.PHONY: fuzz-nvmx fuzz-nvmx-check
+fuzz-nvmx: $(NVMX_FUZZ_DIR)/fuzz_nvmx
+	$(call nvmx_fuzz_run,$(or $(FUZZ_S),300))
+
+fuzz-nvmx-check: $(NVMX_FUZZ_DIR)/fuzz_nvmx
+	$(call nvmx_fuzz_run,20)
+
+CHECK_PREREQS += fuzz-nvmx-check

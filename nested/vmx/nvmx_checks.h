@@ -30,7 +30,8 @@ struct nvmx_env {
 	bool l1_lma;			/* L1's IA32_EFER.LMA (26.2.4) */
 	bool l1_x2apic;			/* L1's local APIC in x2APIC mode (26.4) */
 	uint64_t vmcs12_gpa;		/* the current-VMCS pointer (26.3.1.5 link pointer) */
-	/* Reads L1 guest-physical memory; false: the range is not wholly L1 RAM. */
+	/* Reads L1 guest-physical memory; false: the range is not wholly L1 RAM. Any 64-bit
+	 * address can come here (collecting mode runs rules after a failed address rule). */
 	bool (*read)(void *ctx, uint64_t gpa, void *buf, unsigned len);
 	/* Whether L1's WRMSR of `value` to `index` would succeed (26.4: "would cause #GP"). */
 	bool (*msr_write_ok)(void *ctx, uint32_t index, uint64_t value);
