@@ -1,4 +1,5 @@
 /* nvmx_check_exec: predicates for the VM-execution control fields (SDM 26.2.1.1). */
+#include "apic/tpr_rule.h"
 #include "nested/vmx/nvmx_check_internal.h"
 #include "nested/vmx/nvmx_check_preds.h"
 
@@ -71,7 +72,9 @@ NVMX_PRED(tpr_threshold_vs_vtpr)
 {
 	if (!vtpr_rule_applies(e))
 		return true;
-	return (e->v->tpr_threshold & 0xfu) <= (uint32_t)(e->vtpr >> 4);
+	/* The same rule nestor checks before its own entries (apic/tpr_rule.h). Bits 31:4
+	 * are ctl.tpr_threshold_reserved's; the rule compares bits 3:0. */
+	return apic_tpr_threshold_invariant_ok((uint8_t)(e->v->tpr_threshold & 0xf), e->vtpr);
 }
 
 NVMX_PRED(vnmi_needs_nmi_exiting)
