@@ -44,9 +44,3 @@ void vlapic_ppr_changed_without_interrupt(struct vlapic *v)
 	vlapic_update_tpr_control(v);
 #endif
 }
-
-/* SDM 26.2.1.1: TPR shadow on, VAPIC accesses and VID off => threshold[3:0] <= VTPR[7:4]. */
-bool apic_tpr_threshold_invariant_ok(uint8_t tpr_threshold, uint8_t vtpr)
-{
-	return (tpr_threshold & 0xfu) <= (unsigned)(vtpr >> 4);
-}

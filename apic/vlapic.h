@@ -2,6 +2,7 @@
 #ifndef NESTOR_APIC_VLAPIC_H
 #define NESTOR_APIC_VLAPIC_H
 
+#include "apic/tpr_rule.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -114,7 +115,6 @@ void vlapic_tpr_below_threshold_exit(struct vlapic *v);
 /* TPR threshold / CR8 intercept (tpr_threshold.c), seed 000. */
 void vlapic_update_tpr_control(struct vlapic *v);
 void vlapic_ppr_changed_without_interrupt(struct vlapic *v);
-bool apic_tpr_threshold_invariant_ok(uint8_t tpr_threshold, uint8_t vtpr);
 
 /* Register file (vlapic_read.c, vlapic_write.c): offset is an xAPIC offset. */
 enum apic_access vlapic_reg_read(struct vlapic *v, unsigned offset, uint64_t *value);

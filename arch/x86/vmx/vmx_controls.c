@@ -3,26 +3,11 @@
 
 #include "arch/x86/regs.h"
 #include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/vmx/vmx_caps.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
 #define BIT(n) (1ull << (n))
-
-/* IA32_VMX_BASIC (SDM A.1) and IA32_VMX_EPT_VPID_CAP (A.10). */
-#define BASIC_32BIT_ADDRESSES BIT(48)
-#define BASIC_MEMTYPE(b) (((b) >> 50) & 0xf)
-#define BASIC_TRUE_CTLS BIT(55)
-#define MISC_EXIT_STORES_LMA BIT(5)
-#define MEMTYPE_WB 6
-#define EPT_CAP_4LEVEL BIT(6)
-#define EPT_CAP_WB BIT(14)
-#define EPT_CAP_2M BIT(16)
-#define EPT_CAP_INVEPT BIT(20)
-#define EPT_CAP_INVEPT_SINGLE BIT(25)
-#define EPT_CAP_INVEPT_ALL BIT(26)
-#define VPID_CAP_INVVPID BIT(32)
-#define VPID_CAP_INVVPID_SINGLE BIT(41)
-#define VPID_CAP_INVVPID_ALL BIT(42)
 
 struct ctl_name {
 	uint32_t bit;
@@ -158,14 +143,14 @@ static bool ctl_compute(const struct ctl_request *r, uint64_t msr, uint32_t *out
 static bool vmx_basic_ok(uint64_t basic, char *why, size_t len)
 {
 	/* SDM A.1: nestor's pages may be anywhere, and it maps them write-back. */
-	if (basic & BASIC_32BIT_ADDRESSES) {
+	if (basic & VMX_BASIC_32BIT_ADDRESSES) {
 		fmt_snprintf(why, len, "IA32_VMX_BASIC[48]: VMX structures limited to 32-bit "
 			     "addresses");
 		return false;
 	}
-	if (BASIC_MEMTYPE(basic) != MEMTYPE_WB) {
+	if (VMX_BASIC_MEMTYPE(basic) != VMX_MEMTYPE_WB) {
 		fmt_snprintf(why, len, "IA32_VMX_BASIC[53:50] = %u: VMCS memory type is not "
-			     "write-back", (unsigned)BASIC_MEMTYPE(basic));
+			     "write-back", (unsigned)VMX_BASIC_MEMTYPE(basic));
 		return false;
 	}
 	return true;
@@ -224,7 +209,7 @@ static void vmx_guest_cr_masks(struct vmx_config *c)
 bool vmx_config_compute(const struct vmx_cap_msrs *m, struct vmx_config *c, char *why,
 			size_t len)
 {
-	bool true_ctls = m->basic & BASIC_TRUE_CTLS;
+	bool true_ctls = m->basic & VMX_BASIC_TRUE_CTLS;
 	const struct ctl_request pin = {
 		"pin-based", true_ctls ? "IA32_VMX_TRUE_PINBASED_CTLS" : "IA32_VMX_PINBASED_CTLS",
 		PIN_EXTINT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS, 0, 0,
@@ -269,7 +254,7 @@ bool vmx_config_compute(const struct vmx_cap_msrs *m, struct vmx_config *c, char
 		return false;
 	/* SDM A.6: guests switch paging modes without exits; nestor learns EFER.LMA from the
 	 * "IA-32e mode guest" entry control the exit wrote back. */
-	if (!(m->misc & MISC_EXIT_STORES_LMA)) {
+	if (!(m->misc & VMX_MISC_EXIT_STORES_LMA)) {
 		fmt_snprintf(why, len, "IA32_VMX_MISC[5] clear: VM exits do not store EFER.LMA");
 		return false;
 	}

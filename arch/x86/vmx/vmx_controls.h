@@ -16,6 +16,7 @@ struct vmx_cap_msrs {
 	uint64_t proc2;				/* 0x48b, when PROC_SECONDARY may be 1 */
 	uint64_t ept_vpid;			/* 0x48c, when EPT or VPID may be 1 */
 	uint64_t true_pin, true_proc, true_exit, true_entry;	/* 0x48d-0x490, BASIC[55] */
+	uint64_t vmfunc;			/* 0x491, when "enable VM functions" may be 1 */
 };
 
 /* Everything the backend programs that depends on the CPU, computed once. */

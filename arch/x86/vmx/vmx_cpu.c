@@ -31,6 +31,7 @@ void vmx_cap_msrs_read(struct vmx_cap_msrs *m)
 	/* SDM A.3.3 and A.10: these two exist only when the controls that need them may be 1. */
 	m->proc2 = (m->proc >> 32) & (1u << 31) ? rdmsr(0x48b) : 0;
 	m->ept_vpid = (m->proc2 >> 32) & ((1u << 1) | (1u << 5)) ? rdmsr(0x48c) : 0;
+	m->vmfunc = (m->proc2 >> 32) & (1u << 13) ? rdmsr(0x491) : 0;
 	if (m->basic & (1ull << 55)) {
 		m->true_pin = rdmsr(0x48d);
 		m->true_proc = rdmsr(0x48e);

@@ -1,0 +1,89 @@
+# nested/: nested virtualization. nested/vmx/: vmcs12 and the VM-entry check catalogue (pure).
+NVMX_PURE := nested/vmx/vmcs12.c nested/vmx/nvmx_check_exec.c nested/vmx/nvmx_check_exit_entry.c \
+	nested/vmx/nvmx_check_host.c nested/vmx/nvmx_check_guest_regs.c \
+	nested/vmx/nvmx_check_guest_seg.c nested/vmx/nvmx_check_guest_state.c \
+	nested/vmx/nvmx_check_msr.c nested/vmx/nvmx_check_table.c nested/vmx/nvmx_check_eval.c \
+	nested/vmx/nvmx_check_format.c
+# The valid vmcs12, one mutation per row and the fake L1 (shared with tests/fuzz and the
+# differential kernel).
+NVMX_CASES := tests/nvmx/nvmx_valid.c tests/nvmx/nvmx_mutations.c
+NVMX_TEST_SRCS := $(NVMX_PURE) $(NVMX_CASES) tests/nvmx/nvmx_fixture.c lib/format.c
+
+UNIT_TESTS += test_nvmx_checks test_nvmx_vmcs12
+UNIT_SRCS_test_nvmx_checks := $(NVMX_TEST_SRCS)
+UNIT_SRCS_test_nvmx_vmcs12 := $(NVMX_TEST_SRCS)
+
+# docs/nested-vmx-checks.md: its catalogue section is generated from the table.
+#   make nvmx-doc        rewrite the section
+#   make nvmx-doc-check  (in make check) fail when the committed doc differs
+NVMX_DOC := docs/nested-vmx-checks.md
+$(BUILD)/nvmx/gen_checks_doc: tests/nvmx/gen_checks_doc.c $(NVMX_PURE) lib/format.c | deps
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+
+.PHONY: nvmx-doc nvmx-doc-check
+nvmx-doc: $(BUILD)/nvmx/gen_checks_doc
+	$< $(NVMX_DOC) > $(BUILD)/nvmx/doc.md && cp $(BUILD)/nvmx/doc.md $(NVMX_DOC)
+
+nvmx-doc-check: $(BUILD)/nvmx/gen_checks_doc
+	@$< $(NVMX_DOC) > $(BUILD)/nvmx/doc.md
+	@if cmp -s $(BUILD)/nvmx/doc.md $(NVMX_DOC); then echo "nvmx-doc-check: $(NVMX_DOC) matches the table"; \
+	 else echo "nvmx-doc-check: $(NVMX_DOC) differs from the table (run make nvmx-doc):"; \
+	 diff -u $(NVMX_DOC) $(BUILD)/nvmx/doc.md | head -40; exit 1; fi
+
+CHECK_PREREQS += nvmx-doc-check
+
+# tests/fuzz/nvmx: libFuzzer (clang) over VMREAD/VMWRITE and the check table.
+#   make fuzz-nvmx FUZZ_S=N   run N seconds (default 300)
+#   make fuzz-nvmx-check      a bounded 20 s run, part of make check
+# The committed corpus is copied to build/, so a run never writes into the tree; a crash
+# leaves its input in build/fuzz/nvmx/ (commit it to the corpus as a regression input).
+NVMX_FUZZ_DIR := $(BUILD)/fuzz/nvmx
+NVMX_FUZZ_SRCS := tests/fuzz/nvmx/fuzz_nvmx.c $(NVMX_PURE) $(NVMX_CASES) tests/nvmx/nvmx_fixture.c lib/format.c
+$(NVMX_FUZZ_DIR)/fuzz_nvmx: $(NVMX_FUZZ_SRCS) $(wildcard nested/vmx/*.h tests/nvmx/*.h) | deps
+	@mkdir -p $(@D)
+	clang -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $(NVMX_FUZZ_SRCS)
+
+define nvmx_fuzz_run
+	@rm -rf $(NVMX_FUZZ_DIR)/corpus && mkdir -p $(NVMX_FUZZ_DIR)/corpus && cp tests/fuzz/nvmx/corpus/* $(NVMX_FUZZ_DIR)/corpus/
+	@cd $(NVMX_FUZZ_DIR) && { ./fuzz_nvmx -max_total_time=$(1) -max_len=512 -print_final_stats=1 \
+	  corpus >run.log 2>&1; st=$$?; tail -8 run.log; \
+	  if [ $$st -ne 0 ]; then echo "fuzz-nvmx: FAILED (status $$st), see $(NVMX_FUZZ_DIR)/run.log"; exit 1; fi; \
+	  echo "fuzz-nvmx: $(1) s, no crash, properties held"; }
+endef
+
+.PHONY: fuzz-nvmx fuzz-nvmx-check
+fuzz-nvmx: $(NVMX_FUZZ_DIR)/fuzz_nvmx
+	$(call nvmx_fuzz_run,$(or $(FUZZ_S),300))
+
+fuzz-nvmx-check: $(NVMX_FUZZ_DIR)/fuzz_nvmx
+	$(call nvmx_fuzz_run,20)
+
+CHECK_PREREQS += fuzz-nvmx-check
+
+# ---- the differential kernel (tests/guests/nvmx_diff.c) ---------------------------------
+# An L1 test kernel that VMLAUNCHes the valid vmcs12, every row's mutation and random
+# multi-field cases, and prints each outcome beside the table's (the table compiled in).
+NVMX_DIFF_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_diff_entry.o \
+	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o))
+$(GUEST_OUT)/nvmx_diff.elf64: $(NVMX_DIFF_OBJS)
+
+# Bochs alone needs a loader for a multiboot kernel: GRUB's EFI image (Debian's
+# grub-efi-amd64-bin) with the multiboot module, on the FAT boot volume.
+NVMX_GRUB := $(BUILD)/nvmx/grubx64.efi
+$(NVMX_GRUB): | deps
+	@mkdir -p $(@D)
+	printf 'search --no-floppy --file /nvmx.cfg --set=root\nconfigfile /nvmx.cfg\n' > $(@D)/grub-embed.cfg
+	grub-mkstandalone -O x86_64-efi -o $@ --modules="multiboot part_msdos fat search search_fs_file configfile" \
+	  --locales= --fonts= --themes= "boot/grub/grub.cfg=$(@D)/grub-embed.cfg"
+
+# `make differential`: the kernel under Bochs alone (corei7_ivy_bridge_3770k); prints
+# every case, cases run and agreement. NVMX_SEED / NVMX_RANDOM choose the random cases.
+.PHONY: differential
+differential: $(GUEST_OUT)/nvmx_diff.elf $(NVMX_GRUB) | deps
+	$(PYTHON) tools/nvmx-diff --kernel $(GUEST_OUT)/nvmx_diff.elf --grub $(NVMX_GRUB) \
+	  --seed $(or $(NVMX_SEED),1) --random $(or $(NVMX_RANDOM),64) $(NVMX_DIFF_ARGS)
+
+# In make check: about 70 s of Bochs; fails on a disagreement the doc does not explain.
+CHECK_PREREQS += differential
