@@ -8,10 +8,6 @@
 #include "vmm.h"
 
 #define KICK_SIGNAL	SIGUSR1
-#define LVT_LINT0	0x350
-#define LVT_LINT1	0x360
-#define LVT_DM_EXTINT	0x700
-#define LVT_DM_NMI	0x400
 
 static __thread struct vcpu *this_vcpu;
 
@@ -65,17 +61,6 @@ static void vcpu_set_entry(struct vcpu *v, const struct guest_entry *e)
 	kvm_must(v->fd, KVM_SET_REGS, &r, "KVM_SET_REGS");
 }
 
-/* The BSP's LINT0 in ExtINT mode and LINT1 as NMI: virtual wire mode, as firmware leaves it. */
-static void vcpu_virtual_wire(struct vcpu *v)
-{
-	struct kvm_lapic_state lapic;
-
-	kvm_must(v->fd, KVM_GET_LAPIC, &lapic, "KVM_GET_LAPIC");
-	*(uint32_t *)&lapic.regs[LVT_LINT0] = LVT_DM_EXTINT;
-	*(uint32_t *)&lapic.regs[LVT_LINT1] = LVT_DM_NMI;
-	kvm_must(v->fd, KVM_SET_LAPIC, &lapic, "KVM_SET_LAPIC");
-}
-
 void vcpu_create(struct vmm *m, struct vcpu *v, const struct guest_entry *entry)
 {
 	v->index = (unsigned)(v - m->vcpu);
@@ -87,10 +72,8 @@ void vcpu_create(struct vmm *m, struct vcpu *v, const struct guest_entry *entry)
 	v->stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
 	vm_set_cpuid(m, v);
 	/* The APs wait in KVM for INIT/SIPI (in-kernel LAPIC), as on a PC. */
-	if (v->index == 0) {
+	if (v->index == 0)
 		vcpu_set_entry(v, entry);
-		vcpu_virtual_wire(v);
-	}
 }
 
 static void vcpu_exit(struct vmm *m, struct vcpu *v)

@@ -94,6 +94,15 @@ void vm_create(struct vmm *m)
 		.userspace_addr = (uintptr_t)m->mem.hva,
 	};
 	kvm_must(m->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, "KVM_SET_USER_MEMORY_REGION");
+	/*
+	 * KVM resets the BSP's LINT0 to ExtINT (KVM_X86_QUIRK_LINT0_REENABLED); like the
+	 * hardware it stays masked here until the payload sets it. Otherwise a PIT tick into
+	 * the 8259 before the payload masks it opens an interrupt window that stays pending in
+	 * L2's VMCB (V_IRQ), and QEMU 7.2 as L0 aborts on L2's next MOV CR8 (docs/l1.md).
+	 */
+	struct kvm_enable_cap quirks = { .cap = KVM_CAP_DISABLE_QUIRKS,
+					 .args = { KVM_X86_QUIRK_LINT0_REENABLED } };
+	kvm_must(m->vm_fd, KVM_ENABLE_CAP, &quirks, "KVM_CAP_DISABLE_QUIRKS(LINT0_REENABLED)");
 	if (m->opt.irqchip == IRQCHIP_SPLIT)
 		vm_split_irqchip(m);
 	else
