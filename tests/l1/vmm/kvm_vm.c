@@ -16,6 +16,7 @@
 #define IDENTITY_ADDR	0xfffbc000ul
 #define CPUID_ENTRIES	100
 #define CPUID_X2APIC	(1u << 21)	/* CPUID.1:ECX */
+#define CPUID_TSC_DEADLINE (1u << 24)	/* CPUID.1:ECX */
 
 long kvm_must(int fd, unsigned long request, void *arg, const char *what)
 {
@@ -111,7 +112,10 @@ void vm_create(struct vmm *m)
 		m->opt.irqchip == IRQCHIP_SPLIT ? "split" : "in-kernel");
 }
 
-/* KVM's supported CPUID, with each vCPU's APIC ID, and x2APIC only when asked for. */
+/*
+ * KVM's supported CPUID, with each vCPU's APIC ID, x2APIC only when asked for, and the
+ * TSC-deadline timer, which KVM reports as a capability rather than in that CPUID.
+ */
 void vm_set_cpuid(struct vmm *m, struct vcpu *v)
 {
 	struct {
@@ -126,6 +130,8 @@ void vm_set_cpuid(struct vmm *m, struct vcpu *v)
 			e->ebx = (e->ebx & 0x00ffffffu) | (v->index << 24);
 			if (!m->opt.x2apic)
 				e->ecx &= ~CPUID_X2APIC;
+			if (ioctl(m->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0)
+				e->ecx |= CPUID_TSC_DEADLINE;
 		} else if (e->function == 0xb || e->function == 0x1f) {
 			e->edx = v->index;	/* x2APIC ID */
 		}
