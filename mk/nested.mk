@@ -66,7 +66,7 @@ CHECK_PREREQS += fuzz-nvmx-check
 # An L1 test kernel that VMLAUNCHes the valid vmcs12, every row's mutation and random
 # multi-field cases, and prints each outcome beside the table's (the table compiled in).
 NVMX_DIFF_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_diff_entry.o \
-	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o))
+	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o) arch/x86/vmx/vmx_cap_read.o)
 $(GUEST_OUT)/nvmx_diff.elf64: $(NVMX_DIFF_OBJS)
 
 # Bochs alone needs a loader for a multiboot kernel: GRUB's EFI image (Debian's

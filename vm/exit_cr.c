@@ -197,20 +197,11 @@ bool vcpu_exit_lmsw(struct vcpu *v, uint16_t source)
  */
 bool vcpu_exit_cr_write_at_rip(struct vcpu *v)
 {
-	const struct vcpu_arch_ops *ops = v->ops;
-	struct x86_emul_cpu cpu;
 	struct x86_insn insn;
-	struct x86_emul_outcome out;
 
-	ops->emul_cpu(v, &cpu);
-	enum x86_emul_status st = x86_fetch_decode(&cpu, ops->decode_flags, &insn, &out);
-	if (st != X86_EMUL_OK) {
+	if (!vcpu_fetch_insn(v, "CR write exit", &insn)) {
 		v->stats.by_reason[EXIT_REASON_CR_ACCESS]++;
-		if (vcpu_finish_emulation(v, st, &cpu, &out))
-			return true;
-		vm_stop_vcpu(v, "CR write exit: cannot fetch the instruction at rip %#llx: %s",
-			     (unsigned long long)cpu.rip, out.why);
-		return false;
+		return !v->vm->stopping;
 	}
 	if (insn.map == X86_MAP_0F && insn.opcode == 0x22 && insn.has_modrm)
 		return vcpu_exit_mov_to_cr(v, insn.reg, insn.rm);
@@ -221,7 +212,8 @@ bool vcpu_exit_cr_write_at_rip(struct vcpu *v)
 		return vcpu_exit_lmsw(v, (uint16_t)v->gprs.r[insn.rm]);
 	v->stats.by_reason[EXIT_REASON_CR_ACCESS]++;
 	vm_stop_vcpu(v, "CR write exit at rip %#llx: the instruction (map %u opcode %#x /%u) is "
-		     "not MOV to CR, CLTS or LMSW from a register", (unsigned long long)cpu.rip,
+		     "not MOV to CR, CLTS or LMSW from a register",
+		     (unsigned long long)v->ops->get_reg(v, VCPU_RIP),
 		     insn.map, insn.opcode, insn.reg);
 	return false;
 }

@@ -21,6 +21,7 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint3
 void vcpu_inject_gp(struct vcpu *v);
 void vcpu_inject_ud(struct vcpu *v);
 void vcpu_complete_instruction(struct vcpu *v, uint64_t next_rip);
+bool vcpu_fetch_insn(struct vcpu *v, const char *what, struct x86_insn *insn);
 bool vcpu_skip_instruction(struct vcpu *v);
 bool vcpu_finish_emulation(struct vcpu *v, enum x86_emul_status st,
 			   const struct x86_emul_cpu *cpu, const struct x86_emul_outcome *out);

@@ -49,6 +49,25 @@ void vcpu_complete_instruction(struct vcpu *v, uint64_t next_rip)
 }
 
 /*
+ * Fetches and decodes the instruction at the guest's RIP with the vendor's rules. When
+ * that faults (a #PF on the fetch, #GP for 15+ bytes, #UD), the fault is queued for the
+ * guest, or the VM stopped if it cannot be; false then, and the instruction is not done.
+ */
+bool vcpu_fetch_insn(struct vcpu *v, const char *what, struct x86_insn *insn)
+{
+	struct x86_emul_cpu cpu;
+	struct x86_emul_outcome out;
+	v->ops->emul_cpu(v, &cpu);
+	enum x86_emul_status st = x86_fetch_decode(&cpu, v->ops->decode_flags, insn, &out);
+	if (st == X86_EMUL_OK)
+		return true;
+	if (!vcpu_finish_emulation(v, st, &cpu, &out))
+		vm_stop_vcpu(v, "%s: cannot fetch the instruction at rip %#llx: %s", what,
+			     (unsigned long long)cpu.rip, out.why);
+	return false;
+}
+
+/*
  * Skips the intercepted instruction: by the length the CPU reported, or (SVM without
  * NRIPS, as under QEMU TCG) by decoding it, because a prefix or two in front of CPUID or
  * RDMSR is legal and would break a fixed length. False when fetching it faulted: the
@@ -56,23 +75,14 @@ void vcpu_complete_instruction(struct vcpu *v, uint64_t next_rip)
  */
 bool vcpu_skip_instruction(struct vcpu *v)
 {
-	const struct vcpu_arch_ops *ops = v->ops;
-	unsigned len = ops->exit_insn_len(v);
+	unsigned len = v->ops->exit_insn_len(v);
 	if (!len) {
-		struct x86_emul_cpu cpu;
 		struct x86_insn insn;
-		struct x86_emul_outcome out;
-		ops->emul_cpu(v, &cpu);
-		enum x86_emul_status st = x86_fetch_decode(&cpu, ops->decode_flags, &insn, &out);
-		if (st != X86_EMUL_OK) {
-			if (!vcpu_finish_emulation(v, st, &cpu, &out))
-				vm_stop_vcpu(v, "cannot fetch the instruction at rip %#llx: %s",
-					     (unsigned long long)cpu.rip, out.why);
+		if (!vcpu_fetch_insn(v, "skipping an intercepted instruction", &insn))
 			return false;
-		}
 		len = insn.len;
 	}
-	vcpu_complete_instruction(v, ops->get_reg(v, VCPU_RIP) + len);
+	vcpu_complete_instruction(v, v->ops->get_reg(v, VCPU_RIP) + len);
 	return true;
 }
 

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/tss.h"
+
 struct vcpu;
 
 #define PERCPU_MAX 64
@@ -15,16 +17,6 @@ struct vcpu;
 #define GDT_SEL_DATA 0x10
 #define GDT_SEL_TSS 0x18
 
-/* 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11): only RSP0 and the IST pointers matter. */
-struct tss64 {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
 
 struct percpu {
 	struct percpu *self;		/* at GS:0, so percpu_this() is one load */

@@ -81,25 +81,7 @@ static void read_caps(void)
 	struct vmx_cap_msrs *m = &caps.msrs;
 	uint32_t a, b, d;
 
-	m->basic = rdmsr(0x480);
-	m->pin = rdmsr(0x481);
-	m->proc = rdmsr(0x482);
-	m->exit = rdmsr(0x483);
-	m->entry = rdmsr(0x484);
-	m->misc = rdmsr(0x485);
-	m->cr0_fixed0 = rdmsr(0x486);
-	m->cr0_fixed1 = rdmsr(0x487);
-	m->cr4_fixed0 = rdmsr(0x488);
-	m->cr4_fixed1 = rdmsr(0x489);
-	m->proc2 = (m->proc >> 63) ? rdmsr(0x48b) : 0;
-	m->ept_vpid = (m->proc2 >> 32) & (PROC2_EPT | PROC2_VPID) ? rdmsr(0x48c) : 0;
-	m->vmfunc = (m->proc2 >> 32) & PROC2_VMFUNC ? rdmsr(0x491) : 0;
-	if (m->basic & VMX_BASIC_TRUE_CTLS) {
-		m->true_pin = rdmsr(0x48d);
-		m->true_proc = rdmsr(0x48e);
-		m->true_exit = rdmsr(0x48f);
-		m->true_entry = rdmsr(0x490);
-	}
+	vmx_cap_msrs_read(m);
 	{ struct cpuid_regs q = cpuid(0x80000008, 0); a = q.eax; b = q.ebx; d = q.edx; }
 	caps.maxphyaddr = a & 0xff;
 	caps.linear_bits = (a >> 8) & 0xff;

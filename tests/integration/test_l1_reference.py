@@ -96,16 +96,20 @@ def cpio_listing(archive: Path):
 def test_initramfs_is_reproducible_and_complete(tmp_path):
     # The programs mk/l1.mk built (their .d files are make's dependency lists).
     programs = sorted(p for p in (L1_DIR / "bin").iterdir() if p.suffix != ".d")
+    # The test VMM's payloads, as mk/l1.mk listed them when it built the initramfs (docs/l1.md).
+    payloads = [REPO / p for p in (L1_DIR / "payloads.list").read_text().split()]
     outputs = [tmp_path / "a.cpio.gz", tmp_path / "b.cpio.gz"]
     for output in outputs:
         subprocess.run([str(REPO / "tools" / "mkinitramfs"), "--modules", str(L1_DIR / "modules"),
-                        *[f"--program={p}" for p in programs], "-o", str(output)],
+                        *[f"--program={p}" for p in programs],
+                        *[f"--file={p}:payloads/{p.name}" for p in payloads], "-o", str(output)],
                        cwd=REPO, check=True, capture_output=True)
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
     assert outputs[0].read_bytes() == INITRAMFS.read_bytes(), "build/l1 initramfs is stale"
 
     names = cpio_listing(outputs[0])
-    assert {"init", "dev/console", "bin/busybox", "bin/sh", "bin/insmod", "bin/kvmprobe"} <= names
+    assert {"init", "dev/console", "bin/busybox", "bin/sh", "bin/insmod", "bin/kvmprobe",
+            "bin/l1vmm", "payloads/cpuid.elf", "payloads/seed002.elf"} <= names
     release = (L1_DIR / "kernel-release").read_text().strip()
     moddir = f"lib/modules/{release}"
     dep_lines = (L1_DIR / "modules" / moddir / "modules.dep").read_text().splitlines()

@@ -1,21 +1,12 @@
 /* user: a 64-bit TSS for the way back to CPL 0, and the DPL-3 gate user code returns through. */
 #include "user.h"
 
+#include "arch/x86/tss.h"
 #include "idt.h"
 #include "layout.h"
 
-/* The 64-bit TSS (SDM Vol. 3A 8.7): only RSP0 matters here, the stack an interrupt from
- * CPL 3 switches to. No I/O bitmap: IOPL alone decides port access at CPL 3. */
-struct tss64 {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-
+/* Only RSP0 of the TSS matters here: the stack an interrupt from CPL 3 switches to. No
+ * I/O bitmap (iomap_base past the end): IOPL alone decides port access at CPL 3. */
 extern uint64_t gdt[GDT_ENTRIES];
 static struct tss64 tss;
 static uint8_t kernel_stack[16384] __attribute__((aligned(16)));
