@@ -5,17 +5,19 @@ NVMX_PURE := nested/vmx/vmcs12.c nested/vmx/nvmx_check_exec.c nested/vmx/nvmx_ch
 	nested/vmx/nvmx_check_msr.c nested/vmx/nvmx_check_table.c nested/vmx/nvmx_check_eval.c \
 	nested/vmx/nvmx_check_format.c nested/vmx/nvmx_offer.c \
 	nested/vmx/nvmx_operand.c nested/vmx/nvmx_insn.c nested/vmx/nvmx_insn_vmxon.c \
-	nested/vmx/nvmx_insn_rw.c nested/vmx/nvmx_insn_inv.c
+	nested/vmx/nvmx_insn_rw.c nested/vmx/nvmx_insn_inv.c nested/vmx/nvmx_exit_route.c \
+	nested/vmx/nvmx_merge.c nested/vmx/nvmx_reflect.c nested/vmx/nvmx_ept.c
 # The valid vmcs12, one mutation per row and the fake L1 (shared with tests/fuzz and the
 # differential kernel).
 NVMX_CASES := tests/nvmx/nvmx_valid.c tests/nvmx/nvmx_mutations.c
 NVMX_TEST_SRCS := $(NVMX_PURE) $(NVMX_CASES) tests/nvmx/nvmx_fixture.c lib/format.c
 
-UNIT_TESTS += test_nvmx_checks test_nvmx_vmcs12 test_nvmx_offer test_nvmx_insn
+UNIT_TESTS += test_nvmx_checks test_nvmx_vmcs12 test_nvmx_offer test_nvmx_insn test_nvmx_exit
 UNIT_SRCS_test_nvmx_checks := $(NVMX_TEST_SRCS)
 UNIT_SRCS_test_nvmx_vmcs12 := $(NVMX_TEST_SRCS)
 UNIT_SRCS_test_nvmx_offer := $(NVMX_TEST_SRCS)
 UNIT_SRCS_test_nvmx_insn := $(NVMX_TEST_SRCS)
+UNIT_SRCS_test_nvmx_exit := $(NVMX_TEST_SRCS)
 
 # docs/nested-vmx-checks.md: its catalogue section is generated from the table.
 #   make nvmx-doc        rewrite the section
