@@ -2,6 +2,7 @@
 #include "core/vcpu_report.h"
 #include "lib/format.h"
 #include "lib/log.h"
+#include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
 static const char *const exit_reason_names[EXIT_REASON_COUNT] = {
@@ -71,5 +72,12 @@ void vm_log_report(const struct vm *vm)
 			 (unsigned long long)s->injected[INJECT_EXCEPTION],
 			 (unsigned long long)s->irq_windows,
 			 (unsigned long long)s->invariant_violations);
+		if (s->l1_vmentries || s->l2_exits)
+			log_info("report: vcpu%u nested: L1 VM entries=%llu refused=%llu, L2 exits=%llu "
+				 "reflected to L1=%llu", i, (unsigned long long)s->l1_vmentries,
+				 (unsigned long long)s->l1_vmentry_fails,
+				 (unsigned long long)s->l2_exits, (unsigned long long)s->l2_reflected);
+		if (vm->vcpus[i].nested && vm->vcpus[i].nested->report)
+			vm->vcpus[i].nested->report(&vm->vcpus[i]);
 	}
 }

@@ -131,6 +131,8 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	vm->mem.size = (uint64_t)bi->options.mem_mb << 20;
 	vm->nvcpus = ncpus < VM_MAX_VCPUS ? ncpus : VM_MAX_VCPUS;
 	vm->start_ns = tsc_now_ns();
+	vm->nested_personality = bi->options.personality;
+	vm->nested_no_ept = bi->options.nested_ept == NESTED_EPT_OFF;
 	io_bus_init(&vm->io);
 	mmio_bus_init(&vm->mmio);
 	if (!vm->mem.hva) {

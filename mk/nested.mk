@@ -7,6 +7,9 @@ NVMX_PURE := nested/vmx/vmcs12.c nested/vmx/nvmx_check_exec.c nested/vmx/nvmx_ch
 	nested/vmx/nvmx_operand.c nested/vmx/nvmx_insn.c nested/vmx/nvmx_insn_vmxon.c \
 	nested/vmx/nvmx_insn_rw.c nested/vmx/nvmx_insn_inv.c nested/vmx/nvmx_exit_route.c \
 	nested/vmx/nvmx_merge.c nested/vmx/nvmx_reflect.c nested/vmx/nvmx_ept.c
+# Linked into nestor: the VMX backend's nested code runs on them (arch/x86/vmx/vmx_nested*.c).
+NESTOR_C += $(NVMX_PURE)
+
 # The valid vmcs12, one mutation per row and the fake L1 (shared with tests/fuzz and the
 # differential kernel).
 NVMX_CASES := tests/nvmx/nvmx_valid.c tests/nvmx/nvmx_mutations.c
@@ -45,7 +48,7 @@ CHECK_PREREQS += nvmx-doc-check
 # The committed corpus is copied to build/, so a run never writes into the tree; a crash
 # leaves its input in build/fuzz/nvmx/ (commit it to the corpus as a regression input).
 NVMX_FUZZ_DIR := $(BUILD)/fuzz/nvmx
-NVMX_FUZZ_SRCS := tests/fuzz/nvmx/fuzz_nvmx.c $(NVMX_PURE) $(NVMX_CASES) tests/nvmx/nvmx_fixture.c lib/format.c
+NVMX_FUZZ_SRCS := tests/fuzz/nvmx/fuzz_nvmx.c tests/fuzz/nvmx/fuzz_nested.c $(NVMX_PURE) $(NVMX_CASES) tests/nvmx/nvmx_fixture.c lib/format.c
 $(NVMX_FUZZ_DIR)/fuzz_nvmx: $(NVMX_FUZZ_SRCS) $(wildcard nested/vmx/*.h tests/nvmx/*.h) | deps
 	@mkdir -p $(@D)
 	clang -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror \

@@ -3,7 +3,10 @@ VMX_PURE := arch/x86/vmx/vmx_controls.c arch/x86/vmx/vmx_tpr_check.c
 NESTOR_C += $(VMX_PURE) arch/x86/vmx/vmx_cpu.c arch/x86/vmx/vmx_cap_read.c arch/x86/vmx/vmx_vm.c arch/x86/vmx/vmx_vmcs.c \
 	arch/x86/vmx/vmx_guest_state.c arch/x86/vmx/vmx_run.c arch/x86/vmx/vmx_exits.c \
 	arch/x86/vmx/vmx_exit_names.c arch/x86/vmx/vmx_state.c arch/x86/vmx/vmx_tpr.c \
-	arch/x86/vmx/vmx_fail.c
+	arch/x86/vmx/vmx_fail.c arch/x86/vmx/vmx_nested.c arch/x86/vmx/vmx_nested_insn.c \
+	arch/x86/vmx/vmx_nested_entry.c arch/x86/vmx/vmx_nested_exit.c \
+	arch/x86/vmx/vmx_nested_switch.c arch/x86/vmx/vmx_nested_events.c \
+	arch/x86/vmx/vmx_nested_ept.c arch/x86/vmx/vmx_nested_vmcs.c
 NESTOR_ASM += arch/x86/vmx/vmx_entry.asm
 
 # `make nestor-seed000-old`: build/nestor-seed000-old.efi, nestor with the seed-000 fix taken

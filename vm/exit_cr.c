@@ -3,6 +3,7 @@
 
 #include "vm/vcpu_arch.h"
 #include "vm/vcpu_cpuid.h"
+#include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
 #define X86_CR0_MP (1ull << 1)
@@ -144,6 +145,9 @@ static bool cr_write_cr8(struct vcpu *v, uint64_t value)
 
 static bool write_cr(struct vcpu *v, unsigned cr, uint64_t value)
 {
+	/* VMX operation fixes CR0/CR4 bits (SDM 23.8): the nested extension says which. */
+	if (v->nested && v->nested->cr_ok && !v->nested->cr_ok(v, cr, value))
+		return false;
 	switch (cr) {
 	case 0: return cr_write_cr0(v, value);
 	case 4: return cr_write_cr4(v, value);

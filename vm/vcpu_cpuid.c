@@ -1,6 +1,7 @@
 /* vcpu_cpuid: what CPUID tells a guest: the host's answer, filtered to nestor's platform. */
 #include "vm/vcpu_cpuid.h"
 
+#include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
 #define BIT(n) (1u << (n))
@@ -184,4 +185,6 @@ void vcpu_cpuid(struct vcpu *v, uint64_t guest_cr4, uint32_t leaf, uint32_t subl
 	cpuid_filter(v->id, v->vm->nvcpus, guest_cr4, leaf, subleaf, out);
 	if (leaf == 0xd && subleaf == 1)
 		cpuid_fix_xsavec_size(out);
+	if (v->nested && v->nested->cpuid)
+		v->nested->cpuid(v, leaf, subleaf, out);
 }

@@ -74,9 +74,13 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 		}
 		v->state = VCPU_RUNNABLE;
 	}
-	/* While L2 runs, an event for L1 may have to become an exit to L1 first. */
-	if (v->guest_mode && v->nested)
+	/* While L2 runs, an event for L1 may have to become an exit to L1 first; then L1's
+	 * interruptibility is the one that counts. */
+	if (v->guest_mode && v->nested) {
 		v->nested->check_events(v, l);
+		if (!v->guest_mode)
+			ops->intr_state(v, &st);
+	}
 	apic_decide(l, &st, now, &d);
 	ops->apply_decision(v, l, &d);
 	vcpu_arm_timer(v, now);

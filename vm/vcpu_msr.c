@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
 #define MSR_PLATFORM_ID 0x17
@@ -111,9 +112,24 @@ static enum msr_result msr_apic(struct vcpu *v, uint32_t msr, uint64_t *value, b
 	return r == APIC_ACCESS_GP ? MSR_GP : MSR_OK;
 }
 
+/* The nested extension's own MSRs first (vm/vcpu_nested.h). */
+static bool msr_nested(struct vcpu *v, uint32_t msr, uint64_t *value, bool write,
+		       enum msr_result *r)
+{
+	enum vcpu_nested_msr n;
+	if (!v->nested || !v->nested->msr)
+		return false;
+	n = v->nested->msr(v, msr, value, write);
+	*r = n == NESTED_MSR_OK ? MSR_OK : MSR_GP;
+	return n != NESTED_MSR_NOT_MINE;
+}
+
 enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	int fixed = mtrr_fixed_index(msr);
+	enum msr_result nr;
+	if (msr_nested(v, msr, value, false, &nr))
+		return nr;
 	if (vlapic_handles_msr(msr))
 		return msr_apic(v, msr, value, false);
 	if (fixed >= 0) {
@@ -148,6 +164,9 @@ enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
 	int fixed = mtrr_fixed_index(msr);
+	enum msr_result nr;
+	if (msr_nested(v, msr, &value, true, &nr))
+		return nr;
 	if (vlapic_handles_msr(msr))
 		return msr_apic(v, msr, &value, true);
 	if (fixed >= 0) {

@@ -1,7 +1,11 @@
-/* vcpu_nested: where nested virtualization plugs into the run loop (none is plugged in yet). */
+/* vcpu_nested: where nested virtualization plugs into the run loop and the shared model. */
 #ifndef NESTOR_VM_VCPU_NESTED_H
 #define NESTOR_VM_VCPU_NESTED_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpuid_regs;
 struct vcpu;
 struct vlapic;
 
@@ -23,9 +27,25 @@ enum vcpu_nested_exit {
  * an injection, so an interrupt for L1 that arrives while L2 runs can become an exit to
  * L1 (#VMEXIT(INTR), an external-interrupt exit) instead of an injection into L2.
  */
+enum vcpu_nested_msr {
+	NESTED_MSR_NOT_MINE,	/* the MSR model answers as without nesting */
+	NESTED_MSR_OK,
+	NESTED_MSR_GP,
+};
+
 struct vcpu_nested_ops {
 	enum vcpu_nested_exit (*exit)(struct vcpu *v);
 	void (*check_events)(struct vcpu *v, struct vlapic *l);
+	/*
+	 * What offering the extension adds to the shared model (each may be NULL): the MSRs
+	 * it owns (capability MSRs, FEATURE_CONTROL / VM_CR ...), its CPUID bits, and the CR
+	 * values its operation forbids (SDM 23.8: the fixed bits while in VMX operation). The
+	 * report hook adds the extension's own lines to the run report.
+	 */
+	enum vcpu_nested_msr (*msr)(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
+	void (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+	bool (*cr_ok)(struct vcpu *v, unsigned cr, uint64_t value);
+	void (*report)(const struct vcpu *v);
 };
 
 #endif

@@ -15,6 +15,7 @@
 #define CPUID1_ECX_XSAVE (1u << 26)
 
 struct vmx_config vmx_cfg;
+struct vmx_cap_msrs vmx_host_msrs;
 
 bool vmx_supported(const struct cpu_caps *caps, char *why, size_t len)
 {
@@ -37,6 +38,7 @@ bool vmx_supported(const struct cpu_caps *caps, char *why, size_t len)
 		 (unsigned long long)m.true_entry, (unsigned long long)m.misc);
 	if (!vmx_config_compute(&m, &vmx_cfg, why, len))
 		return false;
+	vmx_host_msrs = m;
 	log_info("vmx: controls pin %#x proc %#x proc2 %#x exit %#x entry %#x, VPID %s",
 		 vmx_cfg.pin, vmx_cfg.proc, vmx_cfg.proc2, vmx_cfg.exit, vmx_cfg.entry,
 		 vmx_cfg.vpid ? "on" : "off");

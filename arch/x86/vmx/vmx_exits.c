@@ -1,6 +1,7 @@
 /* vmx_exits: decoding each VM exit from the VMCS and handing it to the shared handlers (vm/exit_*.c). */
 #include "apic/apic_vm.h"
 #include "arch/x86/vmx/vmx_internal.h"
+#include "arch/x86/vmx/vmx_nested.h"
 #include "vm/vcpu_exit.h"
 #include "vm/vm.h"
 
@@ -95,6 +96,19 @@ static bool vmx_exit_ept_violation(struct vcpu *v)
 			      vmcs_read(VMCS_EXIT_QUALIFICATION));
 }
 
+/* L1's VMX instructions by exit reason (19-27, 50, 53), when VMX is offered. */
+static bool vmx_exit_vmx_insn(struct vcpu *v, uint32_t basic)
+{
+	static const int8_t insn[] = {
+		[19] = NVMX_VMCLEAR, [20] = NVMX_VMLAUNCH, [21] = NVMX_VMPTRLD, [22] = NVMX_VMPTRST,
+		[23] = NVMX_VMREAD, [24] = NVMX_VMRESUME, [25] = NVMX_VMWRITE, [26] = NVMX_VMXOFF,
+		[27] = NVMX_VMXON, [50] = NVMX_INVEPT, [53] = NVMX_INVVPID,
+	};
+	if (!vmx_nested_of(v))
+		return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
+	return vmx_nested_insn(v, (enum nvmx_insn)insn[basic]);
+}
+
 bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 {
 	uint32_t basic = reason & 0xffff;
@@ -130,10 +144,10 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 		return vcpu_exit_hypercall(v);
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
-		return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
+		return vmx_exit_vmx_insn(v, basic);
 	default:
 		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)
-			return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
+			return vmx_exit_vmx_insn(v, basic);
 		v->stats.by_reason[EXIT_REASON_OTHER]++;
 		vmx_log_guest_state(v);
 		vm_stop_vcpu(v, "unhandled VMX exit %u (%s), qualification %#llx", basic,

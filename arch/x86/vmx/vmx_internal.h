@@ -15,6 +15,7 @@
 
 /* Computed by vmx_supported() on the boot CPU; every CPU of the machine is alike. */
 extern struct vmx_config vmx_cfg;
+extern struct vmx_cap_msrs vmx_host_msrs;	/* as vmx_supported() read them */
 
 /* Per physical CPU. */
 struct vmx_cpu {
@@ -27,6 +28,7 @@ struct vmx_vm {
 	uint64_t msr_bitmap_pa;		/* 4 KiB */
 	uint64_t io_bitmap_a_pa;	/* ports 0000-7fff, every bit set */
 	uint64_t io_bitmap_b_pa;	/* ports 8000-ffff */
+	struct vmx_nested_vm *nested;	/* VMX offered to L1 (vmx_nested.h), or NULL */
 };
 
 /* Per vCPU. */
@@ -45,6 +47,7 @@ struct vmx_vcpu {
 	 * the guest wrote CR8 (no exit with TPR shadow). */
 	uint8_t entry_vtpr;
 	uint16_t vpid;
+	struct vmx_nested *nested;	/* nested VMX for L1 (vmx_nested.h), NULL: not offered */
 };
 
 static inline struct vmx_vcpu *vmx_of(struct vcpu *v)
@@ -52,7 +55,14 @@ static inline struct vmx_vcpu *vmx_of(struct vcpu *v)
 	return (struct vmx_vcpu *)v->arch;
 }
 
+static inline struct vmx_nested *vmx_nested_of(struct vcpu *v)
+{
+	return vmx_of(v)->nested;
+}
+
 #define VAPIC_TPR 0x80
+/* Not an exit reason: vmcs02's VMLAUNCH/VMRESUME failed (the nested exit hook says so). */
+#define VMX_EXIT_NESTED_VMFAIL 0xfffeu
 
 /* vmx_entry.asm */
 enum vmx_status vmx_enter(struct x86_gprs *gprs, uint64_t launched);
@@ -60,6 +70,8 @@ void vmx_exit_stub(void);
 
 /* vmx_vmcs.c: makes the vCPU's VMCS current on this CPU and fills it. */
 bool vmx_vmcs_setup(struct vcpu *v);
+/* nestor's host state into the current VMCS (vmcs01 and vmcs02 alike). */
+void vmx_vmcs_host_state(struct percpu *cpu);
 /* vmx_guest_state.c */
 void vmx_guest_set_entry(const struct guest_entry *e);
 void vmx_guest_set_sipi(uint8_t vector);

@@ -2,6 +2,7 @@
 #include "apic/apic_arbiter.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
+#include "arch/x86/vmx/vmx_nested.h"
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
@@ -37,6 +38,10 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 	struct vmx_vcpu *x = vmx_of(v);
 	uint32_t proc = x->proc & ~(PROC_IRQ_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING);
 
+	if (v->guest_mode) {
+		vmx_nested_apply_decision(v, l, d);
+		return;
+	}
 	if (d->inject) {
 		uint8_t vector = apic_ack(l, d);
 		bool nmi = d->source == APIC_SRC_NMI;
@@ -92,12 +97,19 @@ static bool vmx_enter_guest(struct vcpu *v)
 	vmcs_write(VMCS_GUEST_RSP, v->gprs.r[GPR_RSP]);
 	enum vmx_status st = vmx_enter(&v->gprs, x->launched);
 	if (st != VMX_OK) {
+		/* vmcs02 refused: L1 gets the CPU's verdict through the nested exit hook. */
+		if (v->guest_mode && st == VMX_FAIL_VALID) {
+			x->exit_reason = VMX_EXIT_NESTED_VMFAIL;
+			return true;
+		}
 		vmx_report_vmfail(v, x->launched ? "VMRESUME" : "VMLAUNCH", st);
 		return false;
 	}
 	x->exit_reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
 	v->gprs.r[GPR_RSP] = vmcs_read(VMCS_GUEST_RSP);
 	if (x->exit_reason & EXIT_REASON_ENTRY_FAILURE) {
+		if (v->guest_mode)
+			return true;
 		vmx_report_entry_failure(v, x->exit_reason);
 		return false;
 	}

@@ -116,7 +116,8 @@ bool vmx_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 		vmcs_write(VMCS_GUEST_CR0, value | vmx_cfg.guest_cr0_set);
 		break;
 	case VCPU_CR4:
-		if (value & vmx_cfg.cr4_forbidden)
+		/* CR4.VMXE is L1's own when VMX is offered (the CPU's stays set). */
+		if (value & vmx_cfg.cr4_forbidden & ~(vmx_of(v)->nested ? X86_CR4_VMXE : 0))
 			return false;
 		vmcs_write(VMCS_CR4_SHADOW, value);
 		vmcs_write(VMCS_GUEST_CR4, value | vmx_cfg.guest_cr4_set);

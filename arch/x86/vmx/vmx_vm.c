@@ -2,6 +2,7 @@
 #include "arch/x86/pagetable.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
+#include "arch/x86/vmx/vmx_nested.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
@@ -67,6 +68,8 @@ bool vmx_vm_init(struct vm *vm)
 	x->io_bitmap_a_pa = io_bitmaps;
 	x->io_bitmap_b_pa = io_bitmaps + 4096;
 	vm->arch = x;
+	if (!vmx_nested_vm_init(vm, &vmx_host_msrs))
+		return false;
 	log_info("vmx: EPT maps %llu MiB of guest RAM at host %#llx",
 		 (unsigned long long)(vm->mem.size >> 20),
 		 (unsigned long long)(uintptr_t)vm->mem.hva);

@@ -3,6 +3,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
+#include "arch/x86/vmx/vmx_nested.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
@@ -51,7 +52,7 @@ static uint64_t read_idt_base(void)
  * host (26.2.3), so the TSS nestor loads in percpu_load() is what makes entries possible.
  * HOST_RSP is written by vmx_enter() right before each entry.
  */
-static void vmx_vmcs_host_state(struct percpu *cpu)
+void vmx_vmcs_host_state(struct percpu *cpu)
 {
 	uint16_t data = read_selector_ds();
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
@@ -164,5 +165,5 @@ bool vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 	}
 	v->arch = x;
 	v->ops = &vmx_vcpu_ops;
-	return true;
+	return vmx_nested_vcpu_init(v);
 }
