@@ -1,5 +1,5 @@
 # nested/: nested virtualization. nested/vmx/: vmcs12 and the VM-entry check catalogue (pure).
-NVMX_PURE := nested/vmx/vmcs12.c nested/vmx/nvmx_check_exec.c nested/vmx/nvmx_check_exit_entry.c \
+NVMX_PURE := nested/vmx/vmcs12.c nested/vmx/vmcs12_copy.c nested/vmx/nvmx_check_exec.c nested/vmx/nvmx_check_exit_entry.c \
 	nested/vmx/nvmx_check_host.c nested/vmx/nvmx_check_guest_regs.c \
 	nested/vmx/nvmx_check_guest_seg.c nested/vmx/nvmx_check_guest_state.c \
 	nested/vmx/nvmx_check_msr.c nested/vmx/nvmx_check_table.c nested/vmx/nvmx_check_eval.c \
@@ -74,9 +74,15 @@ CHECK_PREREQS += fuzz-nvmx-check
 # ---- the differential kernel (tests/guests/nvmx_diff.c) ---------------------------------
 # An L1 test kernel that VMLAUNCHes the valid vmcs12, every row's mutation and random
 # multi-field cases, and prints each outcome beside the table's (the table compiled in).
-NVMX_DIFF_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_diff_entry.o \
+NVMX_DIFF_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_diff_entry.o $(GUEST_OUT)/obj/tests/guests/nvmx_l1.o \
 	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o) arch/x86/vmx/vmx_cap_read.o)
 $(GUEST_OUT)/nvmx_diff.elf64: $(NVMX_DIFF_OBJS)
+
+# The benchmark kernel: an L2 CPUID loop and the least a VMM does per exit (make bench-nested).
+NVMX_BENCH_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_bench_entry.o \
+	$(GUEST_OUT)/obj/tests/guests/nvmx_l1.o \
+	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o) arch/x86/vmx/vmx_cap_read.o)
+$(GUEST_OUT)/nvmx_bench.elf64: $(NVMX_BENCH_OBJS)
 
 # Bochs alone needs a loader for a multiboot kernel: GRUB's EFI image (Debian's
 # grub-efi-amd64-bin) with the multiboot module, on the FAT boot volume.
@@ -93,6 +99,12 @@ $(NVMX_GRUB): | deps
 differential: $(GUEST_OUT)/nvmx_diff.elf $(NVMX_GRUB) | deps
 	$(PYTHON) tools/nvmx-diff --kernel $(GUEST_OUT)/nvmx_diff.elf --grub $(NVMX_GRUB) \
 	  --seed $(or $(NVMX_SEED),1) --random $(or $(NVMX_RANDOM),64) $(NVMX_DIFF_ARGS)
+
+# `make bench-nested`: the Bochs side of the nested benchmark (tools/bench-nested): an L2
+# CPUID loop under Bochs alone vs nestor as L0, exits per L2 exit and where they come from.
+.PHONY: bench-nested
+bench-nested: $(BUILD)/nestor.efi $(GUEST_OUT)/nvmx_bench.elf $(NVMX_GRUB) | deps
+	$(PYTHON) tools/bench-nested --kernel $(GUEST_OUT)/nvmx_bench.elf --grub $(NVMX_GRUB) $(BENCH_NESTED_ARGS)
 
 # In make check: about 70 s of Bochs; fails on a disagreement the doc does not explain.
 CHECK_PREREQS += differential

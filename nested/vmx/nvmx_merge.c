@@ -91,11 +91,7 @@ static void merge_guest(const struct vmcs12 *v12, const struct nvmx_l0 *l0, stru
 {
 	bool ia32e = v12->entry_controls & ENTRY_IA32E_GUEST;
 
-	for (unsigned i = 0; i < vmcs12_field_count; i++) {
-		const struct vmcs12_field *f = &vmcs12_fields[i];
-		if (VMCS_ENC_TYPE(f->encoding) == 2)
-			vmcs12_set(v02, f, vmcs12_get(v12, f));
-	}
+	vmcs12_copy_guest(v02, v12);
 	if (!(v12->entry_controls & ENTRY_LOAD_EFER)) {
 		v02->guest_efer = l0->l1_efer & ~(EFER_LMA | EFER_LME);
 		if (ia32e)
@@ -121,7 +117,8 @@ bool nvmx_merge(const struct vmcs12 *v12, const struct nvmx_l0 *l0, struct vmcs1
 {
 	uint64_t hpa = 0;
 
-	*v02 = (struct vmcs12){ .revision = v12->revision };
+	vmcs12_clear(v02);
+	v02->revision = v12->revision;
 	if ((v12->proc_controls & PROC_TPR_SHADOW) && !ram_page(l0, v12->virtual_apic_page, &hpa)) {
 		*why = "virtual-APIC page not in L1 RAM";
 		return false;

@@ -7,11 +7,6 @@
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 
-static bool guest_field(const struct vmcs12_field *f)
-{
-	return VMCS_ENC_TYPE(f->encoding) == 2;
-}
-
 void nvmx_save_exit(struct vmcs12 *v12, const struct vmcs12 *v02, const struct nvmx_exit *e)
 {
 	uint64_t dr7 = v12->guest_dr7, debugctl = v12->guest_debugctl;
@@ -21,9 +16,7 @@ void nvmx_save_exit(struct vmcs12 *v12, const struct vmcs12 *v02, const struct n
 	uint64_t link = v12->link_pointer, timer = v12->preemption_timer;
 	bool ept = nvmx_proc2(v12) & PROC2_EPT;
 
-	for (unsigned i = 0; i < vmcs12_field_count; i++)
-		if (guest_field(&vmcs12_fields[i]))
-			vmcs12_set(v12, &vmcs12_fields[i], vmcs12_get(v02, &vmcs12_fields[i]));
+	vmcs12_copy_guest(v12, v02);
 	/* Fields whose saving a control decides, and those a VM exit never writes. */
 	if (!(v12->exit_controls & EXIT_SAVE_DEBUG_CONTROLS))
 		v12->guest_dr7 = dr7, v12->guest_debugctl = debugctl;
@@ -102,7 +95,7 @@ void nvmx_host_state(const struct vmcs12 *v12, const struct vmcs12 *l2,
 	const struct vmx_cap_msrs *m = &caps->msrs;
 	bool l64 = v12->exit_controls & EXIT_HOST_ADDR_SPACE_SIZE;
 
-	*l1 = (struct vmcs12){ 0 };
+	vmcs12_clear(l1);
 	/* Bits a VM exit does not load keep L2's value; those fixed in VMX operation keep
 	 * their fixed value (unrestricted guest relaxes L2, never L1). */
 	l1->guest_cr0 = (((v12->host_cr0 & ~CR0_KEPT) | (l2->guest_cr0 & CR0_KEPT)) |

@@ -16,15 +16,34 @@ const struct vmcs12_field vmcs12_fields[] = {
 };
 const unsigned vmcs12_field_count = sizeof(vmcs12_fields) / sizeof(vmcs12_fields[0]);
 
+/*
+ * Direct lookup (VMREAD/VMWRITE run on every L1 exit of a nested guest): a slot from the
+ * encoding's width, type and index (24.11.2; every index here is below 32), holding the
+ * field's position in the table + 1.
+ */
+#define SLOT(enc) ((VMCS_ENC_WIDTH(enc) << 7) | (VMCS_ENC_TYPE(enc) << 5) | (((enc) >> 1) & 31))
+#define FIELD_NUM(enc, m) FIELD_##m,
+enum { VMCS12_FIELDS_64(FIELD_NUM) VMCS12_FIELDS_NATURAL(FIELD_NUM) VMCS12_FIELDS_32(FIELD_NUM)
+       VMCS12_FIELDS_16(FIELD_NUM) FIELD_COUNT };
+#define FIELD_SLOT(enc, m) [SLOT(enc)] = FIELD_##m + 1,
+static const uint8_t slots[512] = {
+	VMCS12_FIELDS_64(FIELD_SLOT) VMCS12_FIELDS_NATURAL(FIELD_SLOT)
+	VMCS12_FIELDS_32(FIELD_SLOT) VMCS12_FIELDS_16(FIELD_SLOT)
+};
+_Static_assert(FIELD_COUNT < 256, "slots hold a field number in a byte");
+
 const struct vmcs12_field *vmcs12_field_find(uint64_t encoding)
 {
+	const struct vmcs12_field *f;
+	uint64_t e = encoding & ~(uint64_t)VMCS_ENC_HIGH;
+
 	/* Bits 63:15 and bit 12 are never set in an encoding (24.11.2): no such field. */
-	if (encoding & ~0x6fffull)
+	if ((encoding & ~0x6fffull) || ((e >> 1) & 0x1ff) > 31)
 		return NULL;
-	for (unsigned i = 0; i < vmcs12_field_count; i++)
-		if (vmcs12_fields[i].encoding == (encoding & ~(uint64_t)VMCS_ENC_HIGH))
-			return &vmcs12_fields[i];
-	return NULL;
+	if (!slots[SLOT(e)])
+		return NULL;
+	f = &vmcs12_fields[slots[SLOT(e)] - 1];
+	return f->encoding == e ? f : NULL;
 }
 
 /* Which capability MSR and allowed-1 bit a field depends on (SDM 24.6-24.8, A.3-A.5). */

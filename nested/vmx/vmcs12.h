@@ -171,4 +171,12 @@ unsigned vmcs12_vmread(const struct vmcs12 *v, const struct vmx_cap_msrs *caps,
 unsigned vmcs12_vmwrite(struct vmcs12 *v, const struct vmx_cap_msrs *caps, uint64_t encoding,
 			unsigned opsize, uint64_t value);
 
+/*
+ * Hot-path helpers (nested entries and exits): whole-struct copies 8 bytes at a time, and
+ * the guest-state fields (encoding type 2, 24.4) copied from one vmcs12 to another.
+ */
+void vmcs12_copy(struct vmcs12 *dst, const struct vmcs12 *src);
+void vmcs12_clear(struct vmcs12 *v);
+void vmcs12_copy_guest(struct vmcs12 *dst, const struct vmcs12 *src);
+
 #endif

@@ -123,6 +123,38 @@ static void test_unsupported_and_read_only(void **state)
 	assert_int_equal(vmcs12_vmwrite(&fx.v, &caps, VMCS_EPTP_LIST_ADDR, 8, 0), 12);
 }
 
+/* The direct lookup finds exactly what a search of the table finds, for every encoding. */
+static void test_find_matches_search(void **state)
+{
+	(void)state;
+	for (uint64_t e = 0; e < 0x10000; e++) {
+		const struct vmcs12_field *want = NULL;
+		for (unsigned i = 0; i < vmcs12_field_count && !(e & ~0x6fffull); i++)
+			if (vmcs12_fields[i].encoding == (e & ~1ull))
+				want = &vmcs12_fields[i];
+		assert_ptr_equal(vmcs12_field_find(e), want);
+	}
+	assert_null(vmcs12_field_find(VMCS_GUEST_RIP | (1ull << 32)));
+}
+
+/* Copies: the whole struct, and exactly the guest-state fields. */
+static void test_copies(void **state)
+{
+	struct vmcs12 a, b;
+
+	(void)state;
+	memset(&a, 0x5a, sizeof(a));
+	vmcs12_clear(&b);
+	vmcs12_copy_guest(&b, &a);
+	for (unsigned i = 0; i < vmcs12_field_count; i++) {
+		const struct vmcs12_field *f = &vmcs12_fields[i];
+		bool guest = VMCS_ENC_TYPE(f->encoding) == 2;
+		assert_int_equal(vmcs12_get(&b, f) != 0, guest);
+	}
+	vmcs12_copy(&b, &a);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +163,8 @@ int main(void)
 		cmocka_unit_test(test_high_access),
 		cmocka_unit_test(test_operand_size),
 		cmocka_unit_test(test_unsupported_and_read_only),
+		cmocka_unit_test(test_find_matches_search),
+		cmocka_unit_test(test_copies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,6 +74,7 @@ bool vmx_nested_vm_init(struct vm *vm, const struct vmx_cap_msrs *host)
 	nv->mode = nvmx_flavor_mode(f);
 	nv->host = *host;
 	collect_pass_msrs(nv, (const uint8_t *)(uintptr_t)xv->msr_bitmap_pa);
+	vmx_nested_fields_init(nv);
 	xv->nested = nv;
 	log_info("nvmx: VMX for L1 (%s, %s checks, EPT %s): basic %#llx pin %#llx proc %#llx "
 		 "proc2 %#llx exit %#llx entry %#llx misc %#llx ept/vpid %#llx",
@@ -189,6 +190,12 @@ static void nested_report(const struct vcpu *v)
 		 (unsigned long long)s->synth_intr, (unsigned long long)s->synth_nmi,
 		 (unsigned long long)nx->sept.fills, (unsigned long long)nx->sept.drops,
 		 nx->sept.npages);
+	/* On Bochs the TSC counts instructions: the cost of each path in nestor. */
+	log_info("report: vcpu%u nvmx: TSC per VMREAD/VMWRITE %llu, per emulated entry %llu, "
+		 "per reflected exit %llu", v->id,
+		 (unsigned long long)(s->tsc_rw / ((s->insns[NVMX_VMREAD] + s->insns[NVMX_VMWRITE]) ?: 1)),
+		 (unsigned long long)(s->tsc_entry / ((s->insns[NVMX_VMLAUNCH] + s->insns[NVMX_VMRESUME]) ?: 1)),
+		 (unsigned long long)(s->tsc_exit / (s->n_exit ?: 1)));
 }
 
 const struct vcpu_nested_ops vmx_nested_ops = {

@@ -15,6 +15,12 @@
 struct vlapic;
 struct apic_decision;
 
+/* A vmcs12 field as nestor moves it between an image and vmcs02. */
+struct vmx_nested_field {
+	uint16_t enc, off;
+	uint8_t width;
+};
+
 /* Per VM: what L1 is offered (the same on every vCPU, as kvm_intel requires). */
 struct vmx_nested_vm {
 	enum nvmx_flavor flavor;
@@ -25,6 +31,10 @@ struct vmx_nested_vm {
 	 * for these at every entry, and intercepts everything else. */
 	uint32_t pass_msrs[32];
 	unsigned npass;
+	/* vmcs02's fields the host has, computed once (vmx_nested_vmcs.c): every control and
+	 * guest-state field nestor writes, and the guest-state fields it reads back. */
+	struct vmx_nested_field written[200], guest[120];
+	unsigned nwritten, nguest;
 };
 
 /* Shadow EPT: L1's EPT composed with nestor's, built on demand (vmx_nested_ept.c). */
@@ -47,6 +57,9 @@ struct vmx_nested_stats {
 	uint64_t l1_by_reason[65];	/* L2 exits reflected to L1 */
 	uint64_t synth_intr, synth_nmi;	/* exits made for L1's own interrupts and NMIs */
 	uint64_t hw_entry_fails;	/* vmcs02 refused by the CPU (kvm flavor: the CPU's check) */
+	/* TSC cycles nestor spent (on Bochs: emulated instructions): L1's VMREAD/VMWRITE,
+	 * the emulated entry (checks, vmcs02) and the reflected exit (vmcs12, vmcs01). */
+	uint64_t tsc_rw, tsc_entry, tsc_exit, n_exit;
 };
 
 /* Per vCPU. */
@@ -106,6 +119,7 @@ void vmx_sept_drop(struct vcpu *v, const char *why);
 enum vcpu_nested_exit vmx_sept_exit(struct vcpu *v, const struct nvmx_exit *e);
 
 /* vmx_nested_vmcs.c: vmcs02's fields to and from an image. */
+void vmx_nested_fields_init(struct vmx_nested_vm *nv);
 void vmx_nested_write_vmcs02(const struct vmx_nested_vm *nv, const struct vmcs12 *img);
 void vmx_nested_read_guest(const struct vmx_nested_vm *nv, struct vmcs12 *img);
 void vmx_nested_read_exit(struct nvmx_exit *e);

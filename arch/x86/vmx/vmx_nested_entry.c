@@ -165,7 +165,9 @@ static bool switch_to_l2(struct vcpu *v, const struct vmcs12 *img, bool resume)
 		return false;
 	}
 	vmx_nested_write_vmcs02(vmx_nested_vm(v), img);
-	vmx_vmcs_host_state(v->cpu);
+	/* nestor's host state never changes on this CPU: once per fresh vmcs02. */
+	if (!nx->launched02)
+		vmx_vmcs_host_state(v->cpu);
 	x->vmcs_pa = nx->vmcs02_pa;
 	x->launched = nx->launched02;
 	x->proc = nx->proc02 = img->proc_controls;
@@ -195,9 +197,11 @@ bool vmx_nested_enter(struct vcpu *v, bool resume)
 	struct nvmx_l0 l0;
 	const char *why = NULL;
 	char line[400];
+	uint64_t t0 = rdtsc();
+	bool ok;
 
 	v->stats.l1_vmentries++;
-	memcpy(v12, mem12, sizeof(*v12));
+	vmcs12_copy(v12, mem12);
 	vmx_nested_env(v, &env);
 	nvmx_check_vmentry(v12, &env, nv->mode, &r);
 	if (r.check) {
@@ -218,5 +222,7 @@ bool vmx_nested_enter(struct vcpu *v, bool resume)
 	entry_msr_load(v, v12, &img);
 	merge_msr_bitmap(v, v12);
 	flush_l2_tlb(v, v12);
-	return switch_to_l2(v, &img, resume);
+	ok = switch_to_l2(v, &img, resume);
+	nx->st.tsc_entry += rdtsc() - t0;
+	return ok;
 }

@@ -12,9 +12,10 @@
  * reason 1 with the vector in the exit interruption information when L1 asked to
  * acknowledge on exit (27.2.2, the vLAPIC acknowledges it: IRR to ISR), else with none and
  * the interrupt left pending; reason 0 with an NMI. An event vmcs02 was about to inject
- * into L2 goes back to L1 as IDT-vectoring information (27.2.4). Right after L1's
- * VMLAUNCH/VMRESUME the entry happens first (its injection is delivered): a self-IPI
- * makes vmcs02 exit at once and the exit follows from there.
+ * into L2 goes back to L1 as IDT-vectoring information (27.2.4), except right after L1's
+ * VMLAUNCH/VMRESUME: then the entry and its injection happen first, and a self-IPI makes
+ * vmcs02 exit at once. Without an injection an entry followed by the exit is the exit
+ * alone, with L2's state as vmcs12 gave it: nestor does not enter L2 for nothing.
  */
 void vmx_nested_check_events(struct vcpu *v, struct vlapic *l)
 {
@@ -34,11 +35,11 @@ void vmx_nested_check_events(struct vcpu *v, struct vlapic *l)
 	nmi = d.source == APIC_SRC_NMI;
 	if (!(v12->pin_controls & (nmi ? PIN_NMI_EXITING : PIN_EXTINT_EXITING)))
 		return;		/* L2 takes it through its own IDT: the decision injects it */
-	if (nx->run_pending) {
+	pending = (uint32_t)vmcs_read(VMCS_ENTRY_INTR_INFO);
+	if (nx->run_pending && (pending & INTR_INFO_VALID)) {
 		lapic_send_ipi(lapic_id(), LAPIC_VECTOR_KICK);
 		return;
 	}
-	pending = (uint32_t)vmcs_read(VMCS_ENTRY_INTR_INFO);
 	if (pending & INTR_INFO_VALID) {
 		e.idt_info = pending;
 		e.idt_error = (uint32_t)vmcs_read(VMCS_ENTRY_EXCEPTION_ERROR);

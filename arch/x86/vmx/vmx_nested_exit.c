@@ -118,6 +118,7 @@ static enum vcpu_nested_exit hw_entry_failure(struct vcpu *v, const struct nvmx_
 
 	nx->st.hw_entry_fails++;
 	v->stats.l1_vmentry_fails++;
+	nx->launching = false;		/* a failed VMLAUNCH leaves the VMCS clear */
 	log_warn("nvmx: vcpu%u rip %#llx: the CPU refused vmcs02's guest state: exit %u "
 		 "qualification %#llx: L1 gets the same", v->id, (unsigned long long)nx->l1_rip,
 		 e->reason & 0xffff, (unsigned long long)e->qual);
@@ -128,7 +129,6 @@ enum vcpu_nested_exit vmx_nested_exit(struct vcpu *v)
 {
 	struct vmx_vcpu *x = vmx_of(v);
 	struct vmx_nested *nx = vmx_nested_of(v);
-	bool first = nx->run_pending;
 	struct nvmx_env env;
 	struct nvmx_exit e;
 
@@ -140,14 +140,6 @@ enum vcpu_nested_exit vmx_nested_exit(struct vcpu *v)
 	nx->run_pending = false;
 	if (e.reason & EXIT_REASON_ENTRY_FAILURE)
 		return hw_entry_failure(v, &e);
-	if (first && nx->launching) {
-		/* The VMLAUNCH really happened: the VMCS is launched (24.11.3). */
-		uint32_t launched = VMCS12_LAUNCH_LAUNCHED;
-		nx->v12->launch_state = launched;
-		guest_mem_write(&v->vm->mem, nx->v12_gpa + offsetof(struct vmcs12, launch_state),
-				&launched, 4);
-	}
-	nx->launching = false;
 	vmx_nested_env(v, &env);
 	switch (nvmx_exit_route(nx->v12, &e, v->gprs.r, &env)) {
 	case NVMX_TO_L1:

@@ -1,4 +1,5 @@
 /* vmx_nested_insn: L1 executed a VMX instruction: its operands from vmcs01, the outcome to L1. */
+#include "arch/x86/cpu.h"
 #include "arch/x86/guest_walk.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "arch/x86/vmx/vmx_nested.h"
@@ -106,19 +107,30 @@ bool vmx_nested_insn(struct vcpu *v, enum nvmx_insn insn)
 	struct nvmx_l1 l1 = {
 		.cpl = vmx_cpl(v),
 		.long64 = vmx_long_mode_code(v),
-		.cr0 = vmx_get_reg(v, VCPU_CR0),
-		.cr4 = vmx_get_reg(v, VCPU_CR4),
 		.feature_control = nx->feature_control,
-		.mov_ss_blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_MOV_SS,
 		.gpr = v->gprs.r,
-		.info = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_INFO),
-		.qual = vmcs_read(VMCS_EXIT_QUALIFICATION),
 	};
 	struct nvmx_insn_out out;
+	uint64_t t0 = rdtsc();
+	bool rw = insn == NVMX_VMREAD || insn == NVMX_VMWRITE;
 
 	v->stats.by_reason[EXIT_REASON_VIRT_INSN]++;
 	nx->st.insns[insn]++;
-	l1_segments(&l1);
+	/* Only what the instruction can use: VMREAD/VMWRITE between registers (what KVM
+	 * runs most) need neither segments nor control registers. */
+	if (insn != NVMX_VMXOFF && insn != NVMX_VMLAUNCH && insn != NVMX_VMRESUME) {
+		l1.info = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_INFO);
+		if (!rw || !(l1.info & (1u << 10))) {
+			l1.qual = vmcs_read(VMCS_EXIT_QUALIFICATION);
+			l1_segments(&l1);
+		}
+	}
+	if (insn == NVMX_VMXON) {
+		l1.cr0 = vmx_get_reg(v, VCPU_CR0);
+		l1.cr4 = vmx_get_reg(v, VCPU_CR4);
+	}
+	if (insn == NVMX_VMLAUNCH || insn == NVMX_VMRESUME)
+		l1.mov_ss_blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_MOV_SS;
 	nvmx_emulate(&nx->n, &nv->caps, insn, &l1, &mem, &out);
 	switch (out.kind) {
 	case NVMX_I_ENTER:
@@ -152,5 +164,7 @@ bool vmx_nested_insn(struct vcpu *v, enum nvmx_insn insn)
 		break;
 	}
 	vmx_nested_vmx_result(v, out.kind, rip, len);
+	if (rw)
+		nx->st.tsc_rw += rdtsc() - t0;
 	return true;
 }

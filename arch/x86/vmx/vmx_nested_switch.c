@@ -163,16 +163,25 @@ static bool switch_to_l1(struct vcpu *v, const struct vmcs12 *l1)
 static void write_back(struct vcpu *v)
 {
 	struct vmx_nested *nx = vmx_nested_of(v);
-	guest_mem_write(&v->vm->mem, nx->v12_gpa, nx->v12, sizeof(*nx->v12));
+	struct vmcs12 *mem12 = guest_mem_ptr(&v->vm->mem, nx->v12_gpa, sizeof(*nx->v12));
+	if (mem12)
+		vmcs12_copy(mem12, nx->v12);
 }
 
 bool vmx_nested_vmexit(struct vcpu *v, const struct nvmx_exit *e, bool nmi_exit)
 {
 	struct vmx_nested *nx = vmx_nested_of(v);
 	const struct vmx_nested_vm *nv = vmx_nested_vm(v);
-	struct vmcs12 l2 = { 0 }, l1;
-	bool vpid = nvmx_proc2(nx->v12) & PROC2_VPID;
+	struct vmcs12 l2, l1;
+	bool vpid = nvmx_proc2(nx->v12) & PROC2_VPID, ok;
+	uint64_t t0 = rdtsc();
 
+	/* The VMLAUNCH happened (the CPU took vmcs02, or L2 exits before its first
+	 * instruction): the VMCS is launched (24.11.3). */
+	if (nx->launching)
+		nx->v12->launch_state = VMCS12_LAUNCH_LAUNCHED;
+	nx->launching = false;
+	vmcs12_copy(&l2, nx->v12);	/* fields the host has not: as vmcs12 had them */
 	vmx_nested_read_guest(nv, &l2);
 	l2.guest_rsp = v->gprs.r[GPR_RSP];
 	if (!exit_msr_store(v, nx->v12, &l2))
@@ -188,7 +197,10 @@ bool vmx_nested_vmexit(struct vcpu *v, const struct nvmx_exit *e, bool nmi_exit)
 	if (!vpid && vmx_cfg.vpid)
 		invvpid(vmx_cfg.invvpid_single ? INVVPID_SINGLE_CONTEXT : INVVPID_ALL_CONTEXTS,
 			vmx_of(v)->vpid);
-	return exit_msr_load(v, nx->v12);
+	ok = exit_msr_load(v, nx->v12);
+	nx->st.tsc_exit += rdtsc() - t0;
+	nx->st.n_exit++;
+	return ok;
 }
 
 /*
@@ -200,7 +212,7 @@ bool vmx_nested_vmexit(struct vcpu *v, const struct nvmx_exit *e, bool nmi_exit)
 bool vmx_nested_entry_failed(struct vcpu *v, const struct nvmx_outcome *o)
 {
 	struct vmx_nested *nx = vmx_nested_of(v);
-	struct vmcs12 *v12 = nx->v12, cur = { 0 }, l1;
+	struct vmcs12 *v12 = nx->v12, cur, l1;
 	struct nvmx_outcome out = *o;
 
 	if (out.kind == NVMX_NOT_RAM) {
@@ -225,6 +237,7 @@ bool vmx_nested_entry_failed(struct vcpu *v, const struct nvmx_outcome *o)
 	}
 	v12->exit_reason = EXIT_REASON_ENTRY_FAILURE | out.code;
 	v12->exit_qualification = out.qual;
+	vmcs12_clear(&cur);
 	cur.guest_cr0 = vmcs_read(VMCS_GUEST_CR0);
 	cur.guest_efer = vmcs_read(VMCS_GUEST_EFER);
 	cur.guest_pat = vmcs_read(VMCS_GUEST_PAT);
