@@ -84,6 +84,12 @@ NVMX_BENCH_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_bench_entry.o \
 	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o) arch/x86/vmx/vmx_cap_read.o)
 $(GUEST_OUT)/nvmx_bench.elf64: $(NVMX_BENCH_OBJS)
 
+# The runtime kernel: L2 exits and what L1 sees of them, on Bochs alone and under nestor.
+NVMX_RT_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_rt_entry.o \
+	$(GUEST_OUT)/obj/tests/guests/nvmx_l1.o \
+	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o) arch/x86/vmx/vmx_cap_read.o)
+$(GUEST_OUT)/nvmx_rt.elf64: $(NVMX_RT_OBJS)
+
 # Bochs alone needs a loader for a multiboot kernel: GRUB's EFI image (Debian's
 # grub-efi-amd64-bin) with the multiboot module, on the FAT boot volume.
 NVMX_GRUB := $(BUILD)/nvmx/grubx64.efi

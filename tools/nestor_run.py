@@ -316,6 +316,32 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
                      elapsed, banner_time, rc, workdir, first_seen)
 
 
+def run_multiboot_bochs(kernel, grub, cmdline="", cpu=None, timeout=900, echo=False,
+                        markers=(), stop_on=None, prefix="multiboot-"):
+    """A multiboot test kernel on Bochs alone (no nestor): GRUB's EFI image (`grub`, see
+    mk/nested.mk) loads it with `cmdline`. The run ends at the first line holding `stop_on`
+    (the kernel cannot end Bochs itself) or at the timeout. Returns a RunResult whose status
+    is None; first_seen times the markers."""
+    cpu = cpu or DEFAULT_CPU["bochs"]
+    os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix=prefix, dir=os.path.join(BUILD, "runs"))
+    disk = os.path.join(workdir, "boot.img")
+    name = os.path.basename(kernel)
+    cfg = ("set timeout=0\nmultiboot /%s %s\nboot\n" % (name, cmdline)).encode()
+    make_boot_volume(disk, {name: kernel, "nvmx.cfg": cfg}, efi=grub)
+    for attempt in range(BOCHS_START_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0.5, 2.0))
+        cmd = bochs_command(workdir, disk, cpu, 1, 512)
+        lines, _st, _b, timed_out, elapsed, rc, seen = _run_emulator(
+            cmd, workdir, "bochs", timeout, echo, tuple(markers) + ((stop_on,) if stop_on else ()),
+            stop_on, os.path.join(workdir, "serial.log"))
+        if not any(RFB_BIND_FAILED in l for l in lines):
+            break
+    return RunResult("bochs", cpu, None, EXIT_NO_VERDICT, timed_out, lines, elapsed, None, rc,
+                     workdir, seen)
+
+
 def run_plain(files, emulator="qemu", cpu=None, smp=1, machine_mb=768, timeout=600,
               markers=(), stop_on=None, echo=False):
     """Boots a volume holding only `files` (no nestor) under OVMF, e.g. Linux's EFI stub with

@@ -11,6 +11,7 @@
 #include "vm/vm.h"
 
 #define MSR_FEATURE_CONTROL 0x3au
+#define MSR_DEBUGCTL 0x1d9u
 #define CPUID1_ECX_VMX (1u << 5)
 #define CR4_SMXE (1ull << 14)
 
@@ -116,6 +117,30 @@ bool vmx_nested_vcpu_init(struct vcpu *v)
 	return true;
 }
 
+/*
+ * nestor resets a vCPU on INIT as if VMX were off: the SDM blocks INIT in VMX root
+ * operation and makes it an exit (reason 3) from L2 (23.8, 25.2); Linux sends INIT only to
+ * bring up its APs, before anything runs VMX, so this is the simple, safe approximation
+ * (docs/nested-vmx.md). IA32_FEATURE_CONTROL keeps its value (INIT does not change it).
+ */
+void vmx_nested_reset(struct vcpu *v)
+{
+	struct vmx_vcpu *x = vmx_of(v);
+	struct vmx_nested *nx = vmx_nested_of(v);
+
+	if (v->guest_mode) {
+		vmptrld(x->vmcs01_pa);
+		x->vmcs_pa = x->vmcs01_pa;
+		x->launched = true;
+		x->proc = nx->proc01;
+		vmcs_write(VMCS_PROC_CONTROLS, x->proc);
+		v->guest_mode = false;
+		log_warn("nvmx: vcpu%u: INIT while L2 ran: L2 dropped, L1 reset", v->id);
+	}
+	nx->n = (struct nvmx_vcpu){ false, 0, NVMX_NO_VMCS };
+	nx->run_pending = nx->launching = false;
+}
+
 /* IA32_FEATURE_CONTROL and the capability MSRs 480H-491H (read-only). */
 static enum vcpu_nested_msr nested_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write)
 {
@@ -128,6 +153,13 @@ static enum vcpu_nested_msr nested_msr(struct vcpu *v, uint32_t msr, uint64_t *v
 		}
 		return nvmx_feature_control_write(&nx->feature_control, *value) ? NESTED_MSR_OK
 										 : NESTED_MSR_GP;
+	}
+	/* IA32_DEBUGCTL: kvm_intel reads it on every KVM_RUN (the host's value to restore);
+	 * it exists with no bit nestor supports (the offer says so: debugctl_valid 0). */
+	if (msr == MSR_DEBUGCTL) {
+		if (!write)
+			*value = 0;
+		return (!write || !*value) ? NESTED_MSR_OK : NESTED_MSR_GP;
 	}
 	if (msr < 0x480 || msr > 0x491)
 		return NESTED_MSR_NOT_MINE;

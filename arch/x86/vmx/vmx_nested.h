@@ -87,6 +87,8 @@ struct vmx_nested {
 bool vmx_nested_vm_init(struct vm *vm, const struct vmx_cap_msrs *host);
 bool vmx_nested_vcpu_init(struct vcpu *v);
 extern const struct vcpu_nested_ops vmx_nested_ops;
+/* INIT of a vCPU (vcpu_entry.c resets it): L2 and VMX operation are gone, vmcs01 current. */
+void vmx_nested_reset(struct vcpu *v);
 const struct vmx_nested_vm *vmx_nested_vm(const struct vcpu *v);
 
 /* vmx_nested_insn.c: an L1 exit for a VMX instruction (reasons 19-27, 50, 53). */

@@ -1,6 +1,7 @@
 /* vmx_nested_events: L1's own interrupts and NMIs while L2 runs, and nestor's decision on vmcs02. */
 #include "apic/apic_arbiter.h"
 #include "apic/apic_vm.h"
+#include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "arch/x86/vmx/vmx_nested.h"
 #include "drivers/lapic.h"
@@ -12,11 +13,32 @@
  * reason 1 with the vector in the exit interruption information when L1 asked to
  * acknowledge on exit (27.2.2, the vLAPIC acknowledges it: IRR to ISR), else with none and
  * the interrupt left pending; reason 0 with an NMI. An event vmcs02 was about to inject
- * into L2 goes back to L1 as IDT-vectoring information (27.2.4), except right after L1's
- * VMLAUNCH/VMRESUME: then the entry and its injection happen first, and a self-IPI makes
- * vmcs02 exit at once. Without an injection an entry followed by the exit is the exit
- * alone, with L2's state as vmcs12 gave it: nestor does not enter L2 for nothing.
+ * into L2 goes back to L1 as IDT-vectoring information (27.2.4). Right after L1's
+ * VMLAUNCH/VMRESUME, L2 first runs for a quantum (l2_quantum): interrupt latency is not
+ * architectural, and under an emulator L1's timer would otherwise be due again at every
+ * VMRESUME and L2 would never run an instruction.
  */
+/* L2's quantum in TSC cycles (on Bochs, instructions) before L1's pending event exits. */
+#define L2_QUANTUM_TSC 200000u
+
+/*
+ * The VMX-preemption timer of vmcs02 (nestor's own: L1 is not offered one) ends the
+ * quantum with exit 52; without it, a self-IPI ends it at once.
+ */
+static void l2_quantum(struct vcpu *v)
+{
+	const struct vmx_nested_vm *nv = vmx_nested_vm(v);
+	uint32_t pin = (uint32_t)vmcs_read(VMCS_PIN_CONTROLS);
+
+	if (!(VMX_CTL_MAY1(nv->host.true_pin) & PIN_PREEMPTION_TIMER)) {
+		lapic_send_ipi(lapic_id(), LAPIC_VECTOR_KICK);
+		return;
+	}
+	vmcs_write(VMCS_PREEMPTION_TIMER, L2_QUANTUM_TSC >> (nv->host.misc & 0x1f));
+	if (!(pin & PIN_PREEMPTION_TIMER))
+		vmcs_write(VMCS_PIN_CONTROLS, pin | PIN_PREEMPTION_TIMER);
+}
+
 void vmx_nested_check_events(struct vcpu *v, struct vlapic *l)
 {
 	struct vmx_nested *nx = vmx_nested_of(v);
@@ -35,11 +57,11 @@ void vmx_nested_check_events(struct vcpu *v, struct vlapic *l)
 	nmi = d.source == APIC_SRC_NMI;
 	if (!(v12->pin_controls & (nmi ? PIN_NMI_EXITING : PIN_EXTINT_EXITING)))
 		return;		/* L2 takes it through its own IDT: the decision injects it */
-	pending = (uint32_t)vmcs_read(VMCS_ENTRY_INTR_INFO);
-	if (nx->run_pending && (pending & INTR_INFO_VALID)) {
-		lapic_send_ipi(lapic_id(), LAPIC_VECTOR_KICK);
+	if (nx->run_pending) {
+		l2_quantum(v);
 		return;
 	}
+	pending = (uint32_t)vmcs_read(VMCS_ENTRY_INTR_INFO);
 	if (pending & INTR_INFO_VALID) {
 		e.idt_info = pending;
 		e.idt_error = (uint32_t)vmcs_read(VMCS_ENTRY_EXCEPTION_ERROR);

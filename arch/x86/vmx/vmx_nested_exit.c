@@ -63,6 +63,10 @@ static enum vcpu_nested_exit l0_exit(struct vcpu *v, const struct nvmx_exit *e)
 	case NVMX_EXIT_IRQ_WINDOW:
 	case NVMX_EXIT_NMI_WINDOW:
 		return NESTED_EXIT_DONE;	/* nestor's window for L1's event: decide again */
+	case NVMX_EXIT_PREEMPTION_TIMER:
+		/* L2's quantum is over (vmx_nested_events.c): L1's event goes next. */
+		vmcs_write(VMCS_PIN_CONTROLS, vmcs_read(VMCS_PIN_CONTROLS) & ~PIN_PREEMPTION_TIMER);
+		return NESTED_EXIT_DONE;
 	case NVMX_EXIT_CR_ACCESS:
 		if ((e->qual & 15) == 8 && ((e->qual >> 4) & 3) <= 1)
 			return l2_cr8(v, e->qual);

@@ -19,10 +19,12 @@ static void vmx_intr_state(struct vcpu *v, struct apic_intr_state *st)
 	(void)v;
 }
 
-/* INIT: the guest-state setter also drops a pending injection and NMI blocking. */
+/* INIT: the guest-state setter also drops a pending injection and NMI blocking. A vCPU
+ * that ran L2 is back on vmcs01 first, and out of VMX operation (vmx_nested_reset). */
 static void vmx_init(struct vcpu *v)
 {
-	(void)v;
+	if (vmx_nested_of(v))
+		vmx_nested_reset(v);
 	vmx_guest_set_sipi(0);
 }
 
