@@ -1,0 +1,47 @@
+# mk/nsvm.mk: nested SVM's pure groundwork (nested/svm/): VMRUN's check table, the
+# vmcb12 -> vmcb02 merge, exit reflection; its host tests and generated doc
+# (docs/nested-svm-checks.md).
+#
+#   make nsvm-doc        regenerate docs/nested-svm-checks.md's tables from the table
+#   make nsvm-doc-check  fail when the committed doc differs (in make check)
+#   make nsvm-objs       compile nested/svm/ freestanding, as nestor will
+
+# The checks, merge and reflection nestor will link, and the sample/mutations the tests
+# share (pure, so also compiled freestanding).
+NSVM_PURE := nested/svm/nsvm_base.c nested/svm/nsvm_masks.c nested/svm/nsvm_fields.c \
+	nested/svm/nsvm_check_run.c nested/svm/nsvm_check_table.c nested/svm/nsvm_check_vmrun.c \
+	nested/svm/nsvm_check_control.c nested/svm/nsvm_check_save.c nested/svm/nsvm_check_npt.c \
+	nested/svm/nsvm_check_nestor.c nested/svm/nsvm_merge.c nested/svm/nsvm_reflect.c \
+	nested/svm/nsvm_exit_owner.c nested/svm/nsvm_permmap.c
+NSVM_SAMPLE := nested/svm/nsvm_sample.c nested/svm/nsvm_mutations.c \
+	nested/svm/nsvm_mutate_vmrun.c nested/svm/nsvm_mutate_control.c nested/svm/nsvm_mutate_save.c
+NSVM_SRCS := $(NSVM_PURE) $(NSVM_SAMPLE)
+
+NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit
+UNIT_TESTS += $(NSVM_UNIT_TESTS)
+$(foreach t,$(NSVM_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(NSVM_SRCS) core/format.c))
+
+.PHONY: nsvm-objs nsvm-doc nsvm-doc-check
+nsvm-objs: $(NSVM_SRCS:%.c=$(BUILD)/obj/%.o)
+
+# ---- docs/nested-svm-checks.md, generated from the table ---------------------------------
+NSVM_DOC := docs/nested-svm-checks.md
+NSVM_DOC_TOOL := $(BUILD)/nsvm/nsvm_checks_doc
+
+$(NSVM_DOC_TOOL): tools/nsvm_checks_doc.c $(NSVM_SRCS) core/format.c | deps
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ tools/nsvm_checks_doc.c $(NSVM_SRCS) core/format.c
+
+nsvm-doc: $(NSVM_DOC_TOOL)
+	$(NSVM_DOC_TOOL) $(NSVM_DOC) > $(BUILD)/nsvm/doc.md
+	mv $(BUILD)/nsvm/doc.md $(NSVM_DOC)
+
+nsvm-doc-check: $(NSVM_DOC_TOOL)
+	@$(NSVM_DOC_TOOL) $(NSVM_DOC) > $(BUILD)/nsvm/doc.md
+	@if cmp -s $(BUILD)/nsvm/doc.md $(NSVM_DOC); then echo "nsvm-doc-check: $(NSVM_DOC) matches the table"; \
+	 else diff -u $(NSVM_DOC) $(BUILD)/nsvm/doc.md | head -40; \
+	      echo "nsvm-doc-check: $(NSVM_DOC) differs from the check table: run make nsvm-doc"; exit 1; fi
+
+-include $(BUILD)/nsvm/nsvm_checks_doc.d
+
+CHECK_PREREQS += nsvm-objs nsvm-doc-check
