@@ -1,13 +1,14 @@
 # mk/nsvm.mk: nested SVM's pure groundwork (nested/svm/): VMRUN's check table, the
-# vmcb12 -> vmcb02 merge, exit reflection; its host tests and generated doc
+# vmcb12 -> vmcb02 merge, exit reflection; its host tests, generated doc and fuzz target
 # (docs/nested-svm-checks.md).
 #
 #   make nsvm-doc        regenerate docs/nested-svm-checks.md's tables from the table
 #   make nsvm-doc-check  fail when the committed doc differs (in make check)
+#   make fuzz-nsvm       libFuzzer run of FUZZ_S seconds (default 20; in make check)
 #   make nsvm-objs       compile nested/svm/ freestanding, as nestor will
 
 # The checks, merge and reflection nestor will link, and the sample/mutations the tests
-# share (pure, so also compiled freestanding).
+# and the fuzz target share (pure, so also compiled freestanding).
 NSVM_PURE := nested/svm/nsvm_base.c nested/svm/nsvm_masks.c nested/svm/nsvm_fields.c \
 	nested/svm/nsvm_check_run.c nested/svm/nsvm_check_table.c nested/svm/nsvm_check_vmrun.c \
 	nested/svm/nsvm_check_control.c nested/svm/nsvm_check_save.c nested/svm/nsvm_check_npt.c \
@@ -21,7 +22,7 @@ NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit
 UNIT_TESTS += $(NSVM_UNIT_TESTS)
 $(foreach t,$(NSVM_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(NSVM_SRCS) core/format.c))
 
-.PHONY: nsvm-objs nsvm-doc nsvm-doc-check
+.PHONY: nsvm-objs nsvm-doc nsvm-doc-check fuzz-nsvm
 nsvm-objs: $(NSVM_SRCS:%.c=$(BUILD)/obj/%.o)
 
 # ---- docs/nested-svm-checks.md, generated from the table ---------------------------------
@@ -44,4 +45,25 @@ nsvm-doc-check: $(NSVM_DOC_TOOL)
 
 -include $(BUILD)/nsvm/nsvm_checks_doc.d
 
-CHECK_PREREQS += nsvm-objs nsvm-doc-check
+# ---- libFuzzer (clang from Debian) ---------------------------------------------------------
+FUZZ_CC ?= clang
+FUZZ_S ?= 20
+NSVM_FUZZ_DIR := $(BUILD)/fuzz/nsvm
+NSVM_FUZZ := $(NSVM_FUZZ_DIR)/fuzz_nsvm
+
+$(NSVM_FUZZ): tests/fuzz/nsvm/fuzz_nsvm.c $(NSVM_SRCS) core/format.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -Wall -Wextra -Werror -I. -DNESTOR_HOST_TEST \
+	  -o $@ tests/fuzz/nsvm/fuzz_nsvm.c $(NSVM_SRCS) core/format.c
+
+# The corpus grows in build/ across runs; a crash leaves its input in $(NSVM_FUZZ_DIR).
+fuzz-nsvm: $(NSVM_FUZZ)
+	@mkdir -p $(NSVM_FUZZ_DIR)/corpus
+	@echo "fuzz-nsvm: $(FUZZ_S) s, corpus $(NSVM_FUZZ_DIR)/corpus"
+	@cd $(NSVM_FUZZ_DIR) && ./fuzz_nsvm -max_total_time=$(FUZZ_S) -print_final_stats=1 \
+	  -artifact_prefix=./ corpus > fuzz.log 2>&1; status=$$?; \
+	  grep -E '^Done|^fuzz_nsvm:|average_exec_per_sec|new_units_added|ERROR|SUMMARY|property|breaks' fuzz.log; \
+	  if [ $$status -ne 0 ]; then echo "fuzz-nsvm: FAILED (log: $(NSVM_FUZZ_DIR)/fuzz.log)"; exit 1; fi
+
+CHECK_PREREQS += nsvm-objs nsvm-doc-check fuzz-nsvm
