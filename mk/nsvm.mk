@@ -1,14 +1,15 @@
 # mk/nsvm.mk: nested SVM's pure groundwork (nested/svm/): VMRUN's check table, the
-# vmcb12 -> vmcb02 merge, exit reflection; its host tests, generated doc and fuzz target
-# (docs/nested-svm-checks.md).
+# vmcb12 -> vmcb02 merge, exit reflection; its host tests, generated doc, fuzz target and
+# the L1 test kernel that runs the same table on a CPU (docs/nested-svm-checks.md).
 #
 #   make nsvm-doc        regenerate docs/nested-svm-checks.md's tables from the table
 #   make nsvm-doc-check  fail when the committed doc differs (in make check)
 #   make fuzz-nsvm       libFuzzer run of FUZZ_S seconds (default 20; in make check)
 #   make nsvm-objs       compile nested/svm/ freestanding, as nestor will
+#   make svm-vmrun-check the L1 test kernel on bare QEMU (pytest; also in make integration)
 
-# The checks, merge and reflection nestor will link, and the sample/mutations the tests
-# and the fuzz target share (pure, so also compiled freestanding).
+# The checks, merge and reflection nestor will link, and the sample/mutations the tests,
+# the fuzz target and the L1 kernel share (pure, so also compiled freestanding).
 NSVM_PURE := nested/svm/nsvm_base.c nested/svm/nsvm_masks.c nested/svm/nsvm_fields.c \
 	nested/svm/nsvm_check_run.c nested/svm/nsvm_check_table.c nested/svm/nsvm_check_vmrun.c \
 	nested/svm/nsvm_check_control.c nested/svm/nsvm_check_save.c nested/svm/nsvm_check_npt.c \
@@ -22,7 +23,7 @@ NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit
 UNIT_TESTS += $(NSVM_UNIT_TESTS)
 $(foreach t,$(NSVM_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(NSVM_SRCS) core/format.c))
 
-.PHONY: nsvm-objs nsvm-doc nsvm-doc-check fuzz-nsvm
+.PHONY: nsvm-objs nsvm-doc nsvm-doc-check fuzz-nsvm svm-vmrun-check
 nsvm-objs: $(NSVM_SRCS:%.c=$(BUILD)/obj/%.o)
 
 # ---- docs/nested-svm-checks.md, generated from the table ---------------------------------
@@ -67,3 +68,17 @@ fuzz-nsvm: $(NSVM_FUZZ)
 	  if [ $$status -ne 0 ]; then echo "fuzz-nsvm: FAILED (log: $(NSVM_FUZZ_DIR)/fuzz.log)"; exit 1; fi
 
 CHECK_PREREQS += nsvm-objs nsvm-doc-check fuzz-nsvm
+
+# ---- the L1 test kernel: VMRUN with every case of the table (tests/guests/svm_vmrun.c) ----
+# Built by the guest rules of mk/guests.mk, with the table and its helpers linked in.
+NSVM_GUEST := $(GUEST_OUT)/svm_vmrun.elf
+NSVM_GUEST_OBJS := $(addprefix $(GUEST_OUT)/obj/,$(NSVM_SRCS:.c=.o) \
+	tests/guests/svm/svm_setup.o tests/guests/svm/svm_ring3.o tests/guests/svm/svm_asm.o)
+$(GUEST_OUT)/svm_vmrun.elf64: $(NSVM_GUEST_OBJS)
+
+guests: $(NSVM_GUEST)
+CHECK_PREREQS += $(NSVM_GUEST)
+-include $(GUEST_OUT)/obj/nested/svm/*.d $(GUEST_OUT)/obj/tests/guests/svm/*.d
+
+svm-vmrun-check: $(NSVM_GUEST) $(NSVM_DOC_TOOL) | deps
+	$(PYTHON) -m pytest tests/integration/test_svm_vmrun_reference.py $(PYTEST_ARGS)

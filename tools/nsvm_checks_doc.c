@@ -9,6 +9,8 @@
  * Usage: nsvm_checks_doc DOC > OUT. Copies DOC, replacing what lies between the BEGIN and
  * END marker lines with the tables below; `make nsvm-doc` writes OUT back over DOC and
  * `make nsvm-doc-check` (in `make check`) fails when they differ.
+ * nsvm_checks_doc --cases: one line per case, "case origin kind outcome", for the tests
+ * that judge the L1 kernel (tests/integration/test_svm_vmrun_reference.py).
  */
 #define BEGIN "<!-- BEGIN GENERATED: make nsvm-doc -->"
 #define END "<!-- END GENERATED -->"
@@ -55,8 +57,30 @@ static void print_tables(void)
 	}
 }
 
+static const char *const kind_names[] = {
+	[NSVM_MUT_VMCB] = "vmcb", [NSVM_MUT_RAX] = "rax", [NSVM_MUT_L1_EFER] = "l1_efer",
+	[NSVM_MUT_L1_CPL] = "l1_cpl", [NSVM_MUT_L1_MODE] = "l1_mode",
+	[NSVM_MUT_FEATURES] = "features",
+};
+
+static int print_cases(void)
+{
+	for (size_t j = 0; j < nsvm_mutation_count; j++) {
+		const struct nsvm_mutation *m = &nsvm_mutations[j];
+		const struct nsvm_check *c = nsvm_check_find(m->check);
+		if (!c)
+			return 1;
+		printf("%s.%s %s %s %s\n", m->check, m->variant,
+		       c->origin == NSVM_ORIGIN_APM ? "apm" : "nestor", kind_names[m->kind],
+		       nsvm_outcome_token(c->outcome));
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--cases"))
+		return print_cases();
 	FILE *in = argc == 2 ? fopen(argv[1], "r") : NULL;
 	if (!in) {
 		fprintf(stderr, "usage: %s DOC (the doc with the %s and %s lines)\n", argv[0],
