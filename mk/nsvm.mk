@@ -4,7 +4,8 @@
 #
 #   make nsvm-doc        regenerate docs/nested-svm-checks.md's tables from the table
 #   make nsvm-doc-check  fail when the committed doc differs (in make check)
-#   make fuzz-nsvm       libFuzzer run of FUZZ_S seconds (default 20; in make check)
+#   make fuzz-nsvm       libFuzzer run of FUZZ_S seconds (default 20; make check runs it
+#                        once per build of the fuzz target)
 #   make nsvm-objs       compile nested/svm/ freestanding, as nestor will
 #   make svm-vmrun-check the L1 test kernel on bare QEMU (pytest; also in make integration)
 
@@ -59,15 +60,25 @@ $(NSVM_FUZZ): tests/fuzz/nsvm/fuzz_nsvm.c $(NSVM_SRCS) core/format.c | deps
 	  -o $@ tests/fuzz/nsvm/fuzz_nsvm.c $(NSVM_SRCS) core/format.c
 
 # The corpus grows in build/ across runs; a crash leaves its input in $(NSVM_FUZZ_DIR).
-fuzz-nsvm: $(NSVM_FUZZ)
+define nsvm_fuzz_run
 	@mkdir -p $(NSVM_FUZZ_DIR)/corpus
 	@echo "fuzz-nsvm: $(FUZZ_S) s, corpus $(NSVM_FUZZ_DIR)/corpus"
 	@cd $(NSVM_FUZZ_DIR) && ./fuzz_nsvm -max_total_time=$(FUZZ_S) -print_final_stats=1 \
 	  -artifact_prefix=./ corpus > fuzz.log 2>&1; status=$$?; \
 	  grep -E '^Done|^fuzz_nsvm:|average_exec_per_sec|new_units_added|ERROR|SUMMARY|property|breaks' fuzz.log; \
 	  if [ $$status -ne 0 ]; then echo "fuzz-nsvm: FAILED (log: $(NSVM_FUZZ_DIR)/fuzz.log)"; exit 1; fi
+endef
 
-CHECK_PREREQS += nsvm-objs nsvm-doc-check fuzz-nsvm
+fuzz-nsvm: $(NSVM_FUZZ)
+	$(nsvm_fuzz_run)
+
+# make check fuzzes once per build of the target (a stamp, not a phony target: `check`
+# makes CHECK_PREREQS twice, and a second 20 s would add nothing).
+$(NSVM_FUZZ_DIR)/check.stamp: $(NSVM_FUZZ)
+	$(nsvm_fuzz_run)
+	@touch $@
+
+CHECK_PREREQS += nsvm-objs nsvm-doc-check $(NSVM_FUZZ_DIR)/check.stamp
 
 # ---- the L1 test kernel: VMRUN with every case of the table (tests/guests/svm_vmrun.c) ----
 # Built by the guest rules of mk/guests.mk, with the table and its helpers linked in.

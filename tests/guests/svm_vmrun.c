@@ -138,13 +138,11 @@ void guest_main(void)
 {
 	char why[96];
 	apm_only = bootinfo_param("apm", 0) != 0;
+	svm_ring3_init();	/* first: its GDT (user segments, TSS) is the one L2 gets */
 	if (!svm_env_init(&env, why, sizeof(why))) {
 		report_skip("svm-supported", "%s", why);
 		return;
 	}
-	svm_ring3_init();
-	/* The GDT changed (user segments, TSS): L2 gets the current one. */
-	svm_env_init(&env, why, sizeof(why));
 	const struct nsvm_features *f = &env.feat;
 	report_info("mode %s; offered npt=%d nrips=%d vgif=%d clean=%d flushbyasid=%d lbrv=%d "
 		    "vvmload=%d nasid=%u maxphyaddr=%u; outside RAM %#lx",

@@ -107,7 +107,8 @@ bool svm_env_init(struct svm_env *e, char *why, unsigned why_size)
 		fmt_snprintf(why, why_size, "no CPUID leaf 8000_000Ah");
 		return false;
 	}
-	if (rdmsr_safe(MSR_VM_CR, &vm_cr) < 0 && (vm_cr & VM_CR_SVMDIS)) {
+	/* rdmsr_safe returns the vector raised, -1 for none. */
+	if (rdmsr_safe(MSR_VM_CR, &vm_cr) == -1 && (vm_cr & VM_CR_SVMDIS)) {
 		fmt_snprintf(why, why_size, "VM_CR.SVMDIS = 1 (%#lx)", (unsigned long)vm_cr);
 		return false;
 	}
