@@ -85,6 +85,8 @@ static bool vm_create_interrupts(struct vm *vm, const struct boot_info *bi, bool
 	struct apic_vm_config cfg = {
 		.nr_vcpus = vm->nvcpus,
 		.ioapic_eoi_register = bi->options.ioapic == IOAPIC_V20,
+		.storm_threshold = bi->options.storm_guard ? bi->options.storm_guard
+							   : VIOAPIC_STORM_GUARD_OFF,
 		.apicv = apicv,
 		.x2apic = true,
 		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?

@@ -48,6 +48,19 @@ static void test_apicv(void **state)
 	assert_int_equal(o.apicv, APICV_OFF);
 }
 
+/* The vIOAPIC storm guard: on by default at 1000 re-deliveries, 0 turns it off. */
+static void test_storm_guard(void **state)
+{
+	(void)state;
+	assert_true(parse(""));
+	assert_int_equal(o.storm_guard, 1000);
+	assert_true(parse("ioapic-storm-guard=0"));
+	assert_int_equal(o.storm_guard, 0);
+	assert_true(parse("ioapic-storm-guard=50"));
+	assert_int_equal(o.storm_guard, 50);
+	assert_false(parse("ioapic-storm-guard=off"));
+}
+
 static void test_values(void **state)
 {
 	(void)state;
@@ -93,7 +106,7 @@ static void test_errors(void **state)
 	(void)state;
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
-				 "ioapic, apicv, kernel, initrd, append)");
+				 "ioapic, apicv, ioapic-storm-guard, kernel, initrd, append)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -146,6 +159,7 @@ int main(void)
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_values, setup),
 		cmocka_unit_test_setup(test_apicv, setup),
+		cmocka_unit_test_setup(test_storm_guard, setup),
 		cmocka_unit_test_setup(test_quotes_comments_whitespace, setup),
 		cmocka_unit_test_setup(test_image_name_skipped_only_first, setup),
 		cmocka_unit_test_setup(test_errors, setup),
