@@ -14,8 +14,8 @@ const char guest_name[] = "level_hold";
  */
 #define LINE		15
 #define VEC		0x73
-#define HOLD_DELIVERIES	3000
-#define WAIT_US		20000000
+#define HOLD_DELIVERIES	1500
+#define WAIT_US		30000000
 
 static volatile unsigned taken;
 

@@ -33,7 +33,7 @@ def test_old_ioapic_means_no_directed_eoi(nestor_efi):
 
 
 def test_storm_guard_throttles_a_held_line_and_can_be_turned_off(nestor_efi):
-    """A level line held across 3000 EOIs: the storm guard (default 1000 re-deliveries) says
+    """A level line held across 1500 EOIs: the storm guard (default 1000 re-deliveries) says
     so once and slows the rest to one per ms, and the guest is still served to the end;
     ioapic-storm-guard=0 re-delivers at every EOI and reports no storm."""
     kernel = os.path.join(nestor_run.BUILD, "guests", "level_hold.elf")
