@@ -62,6 +62,7 @@ struct nestor_options {
 	enum personality_id personality;
 	enum ioapic_model ioapic;
 	enum apicv_mode apicv;
+	unsigned storm_guard;		/* ioapic-storm-guard=: re-deliveries before throttling, 0 off */
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */

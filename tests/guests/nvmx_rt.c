@@ -49,6 +49,14 @@ static void l1_irq(struct irq_frame *f)
 	lapic_eoi();
 }
 
+/* L1's LAPIC timer, one-shot: an interrupt for L1 shortly after L2 starts. */
+static void l1_timer(unsigned vector)
+{
+	lapic_write(APIC_TIMER_DIVIDE, 0xb);		/* divide by 1 */
+	lapic_write(APIC_LVT_TIMER, vector);
+	lapic_write(APIC_TIMER_INIT, 20000);
+}
+
 /* A fresh valid vmcs12 whose L2 starts at `rip`. */
 static void fresh(void *rip)
 {
@@ -176,7 +184,7 @@ static void test_l1_interrupt(void)
 
 	idt_set_handler(0x55, l1_irq);
 	fresh(rt_l2_spin);
-	lapic_self_ipi(0x55);		/* pending; L1 runs with IF = 0 */
+	l1_timer(0x55);			/* fires while L2 spins; L1 runs with IF = 0 */
 	r = launch();
 	info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
 	report_check(r == EXIT_EXTINT && info == (INTR_INFO_VALID | 0x55), "extint-acked",
@@ -184,7 +192,7 @@ static void test_l1_interrupt(void)
 	lapic_eoi();			/* acknowledged into ISR by the exit */
 	fresh(rt_l2_spin);
 	nk.v.exit_controls &= ~EXIT_ACK_INTR_ON_EXIT;
-	lapic_self_ipi(0x55);
+	l1_timer(0x55);
 	before = l1_irqs;
 	r = launch();
 	info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);

@@ -49,7 +49,7 @@ static void test_personality(void **state)
 	assert_true(parse("personality=none"));
 	assert_int_equal(o.personality, PERSONALITY_NONE);
 	assert_int_equal(o.nested_ept, NESTED_EPT_ON);
-	assert_true(parse("nested_ept=off"));
+	assert_true(parse("nested-ept=off"));
 	assert_int_equal(o.nested_ept, NESTED_EPT_OFF);
 }
 
@@ -63,6 +63,19 @@ static void test_apicv(void **state)
 	assert_false(parse("apicv=yes"));
 	assert_non_null(strstr(err, "option apicv: bad value 'yes' (expected off|on)"));
 	assert_int_equal(o.apicv, APICV_OFF);
+}
+
+/* The vIOAPIC storm guard: on by default at 1000 re-deliveries, 0 turns it off. */
+static void test_storm_guard(void **state)
+{
+	(void)state;
+	assert_true(parse(""));
+	assert_int_equal(o.storm_guard, 1000);
+	assert_true(parse("ioapic-storm-guard=0"));
+	assert_int_equal(o.storm_guard, 0);
+	assert_true(parse("ioapic-storm-guard=50"));
+	assert_int_equal(o.storm_guard, 50);
+	assert_false(parse("ioapic-storm-guard=off"));
 }
 
 static void test_values(void **state)
@@ -110,7 +123,7 @@ static void test_errors(void **state)
 	(void)state;
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
-				 "ioapic, apicv, kernel, initrd, append, nested_ept)");
+				 "ioapic, apicv, ioapic-storm-guard, kernel, initrd, append, nested-ept)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -165,6 +178,7 @@ int main(void)
 		cmocka_unit_test_setup(test_values, setup),
 		cmocka_unit_test_setup(test_apicv, setup),
 		cmocka_unit_test_setup(test_personality, setup),
+		cmocka_unit_test_setup(test_storm_guard, setup),
 		cmocka_unit_test_setup(test_quotes_comments_whitespace, setup),
 		cmocka_unit_test_setup(test_image_name_skipped_only_first, setup),
 		cmocka_unit_test_setup(test_errors, setup),

@@ -2,6 +2,7 @@
 #include "arch/x86/pagetable.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_permmap.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
@@ -19,20 +20,13 @@ static const struct pt_format npt_format = {
 	.leaf_2m = 0x7 | PT_LARGE,
 };
 
-/* APM 15.11: two bits per MSR (read, write) in three 2 KiB ranges. */
+/* APM 15.11: clears both bits (read, write) of an MSR nestor lets the guest access. */
 static void svm_msrpm_allow(uint8_t *msrpm, uint32_t msr)
 {
-	uint32_t base;
-	if (msr <= 0x1fff)
-		base = 0;
-	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
-		base = 0x800;
-	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
-		base = 0x1000;
-	else
-		return;
-	uint32_t bit = (msr & 0x1fff) * 2;
-	msrpm[base + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+	uint32_t byte;
+	unsigned shift;
+	if (svm_msrpm_locate(msr, &byte, &shift))
+		msrpm[byte] &= (uint8_t)~(3u << shift);
 }
 
 bool svm_vm_init(struct vm *vm)

@@ -80,7 +80,13 @@ struct vmcb_save {
 	uint64_t cr2;				/* 0x640 */
 	uint8_t reserved_648[0x668 - 0x648];
 	uint64_t g_pat;				/* 0x668 */
-	uint8_t reserved_670[0x1000 - 0x670];
+	/* Loaded and saved by VMRUN/#VMEXIT only with LBR virtualization (APM 15.23). */
+	uint64_t dbgctl;			/* 0x670 */
+	uint64_t br_from;			/* 0x678 */
+	uint64_t br_to;				/* 0x680 */
+	uint64_t last_excp_from;		/* 0x688 */
+	uint64_t last_excp_to;			/* 0x690 */
+	uint8_t reserved_698[0x1000 - 0x698];
 };
 
 struct vmcb {
@@ -99,6 +105,11 @@ _Static_assert(offsetof(struct vmcb, save.rsp) == 0x5d8, "vmcb rsp");
 _Static_assert(offsetof(struct vmcb, save.rax) == 0x5f8, "vmcb rax");
 _Static_assert(offsetof(struct vmcb, save.cr2) == 0x640, "vmcb cr2");
 _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "vmcb g_pat");
+_Static_assert(offsetof(struct vmcb, save.last_excp_to) == 0x690, "vmcb last_excp_to");
+_Static_assert(offsetof(struct vmcb, save.sysenter_eip) == 0x638, "vmcb sysenter_eip");
+_Static_assert(offsetof(struct vmcb, save.tr) == 0x490, "vmcb tr");
+_Static_assert(offsetof(struct vmcb, control.n_cr3) == 0x0b0, "vmcb n_cr3");
+_Static_assert(offsetof(struct vmcb, control.clean_bits) == 0x0c0, "vmcb clean_bits");
 _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 
 /* intercept_misc1 (VMCB 0x00c) */
@@ -111,6 +122,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 #define SVM_INTERCEPT_SMI (1u << 2)
 #define SVM_INTERCEPT_INIT (1u << 3)
 #define SVM_INTERCEPT_VINTR (1u << 4)
+#define SVM_INTERCEPT_CR0_SEL_WRITE (1u << 5)
 #define SVM_INTERCEPT_CPUID (1u << 18)
 #define SVM_INTERCEPT_INVD (1u << 22)
 #define SVM_INTERCEPT_HLT (1u << 24)
@@ -132,10 +144,30 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 /* vintr (VMCB 0x060) */
 #define SVM_V_TPR_MASK 0xfull
 #define SVM_V_IRQ (1ull << 8)
+#define SVM_V_GIF (1ull << 9)
 #define SVM_V_INTR_PRIO_SHIFT 16
+#define SVM_V_INTR_PRIO_MASK (0xfull << SVM_V_INTR_PRIO_SHIFT)
 #define SVM_V_IGN_TPR (1ull << 20)
 #define SVM_V_INTR_MASKING (1ull << 24)
+#define SVM_V_GIF_ENABLE (1ull << 25)
 #define SVM_V_INTR_VECTOR_SHIFT 32
+#define SVM_V_INTR_VECTOR_MASK (0xffull << SVM_V_INTR_VECTOR_SHIFT)
+
+/* tlb_control (VMCB 0x05c, APM 15.16) */
+#define SVM_TLB_CONTROL_NOTHING 0
+#define SVM_TLB_CONTROL_FLUSH_ALL 1
+/* np_control (VMCB 0x090) */
+#define SVM_NP_ENABLE (1ull << 0)
+/* virt_ext (VMCB 0x0b8, APM 15.23 and 15.33.1) */
+#define SVM_VIRT_EXT_LBR_ENABLE (1ull << 0)
+#define SVM_VIRT_EXT_V_VMSAVE_VMLOAD (1ull << 1)
+/* interrupt_shadow (VMCB 0x068): bit 1 is written by the processor on #VMEXIT */
+#define SVM_INTERRUPT_SHADOW (1ull << 0)
+#define SVM_GUEST_INTERRUPT_MASK (1ull << 1)
+
+/* The permission maps' sizes (APM 15.10.1 and 15.11). */
+#define SVM_IOPM_SIZE 0x3000
+#define SVM_MSRPM_SIZE 0x2000
 
 /* event_inj and exit_int_info (APM Vol. 2, 15.20) */
 #define SVM_EVENT_VALID (1ull << 31)
@@ -145,11 +177,13 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 #define SVM_EVENT_TYPE_EXCEPTION (3ull << 8)
 #define SVM_EVENT_TYPE_SOFT_INT (4ull << 8)
 #define SVM_EVENT_TYPE_MASK (7ull << 8)
+#define SVM_EVENT_VECTOR_MASK 0xffull
 
 /* Exit codes (APM Vol. 2, Appendix C). */
 #define SVM_EXIT_READ_CR0 0x000
 #define SVM_EXIT_WRITE_CR0 0x010
 #define SVM_EXIT_WRITE_CR8 0x018
+#define SVM_EXIT_READ_DR0 0x020
 #define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
@@ -173,6 +207,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb size");
 #define SVM_EXIT_CLGI 0x085
 #define SVM_EXIT_SKINIT 0x086
 #define SVM_EXIT_XSETBV 0x08d
+#define SVM_EXIT_CR0_SEL_WRITE 0x065
+#define SVM_EXIT_CR_WRITE_TRAP_BASE 0x090
+#define SVM_EXIT_MISC3_BASE 0x0a0
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffffffffffull
 

@@ -1,0 +1,34 @@
+/* svm_guest: what the svm_vmrun guest sets up to issue VMRUN as a hypervisor (L1) would. */
+#ifndef GUEST_SVM_GUEST_H
+#define GUEST_SVM_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86/svm/vmcb.h"
+#include "nested/svm/nsvm_sample.h"
+
+struct svm_env {
+	struct nsvm_features feat;	/* from the CPUID this guest sees */
+	struct nsvm_range ranges[2];	/* its RAM, from the multiboot memory sizes */
+	struct nsvm_ram ram;
+	struct nsvm_sample sample;	/* where the sample VMCB's pieces are */
+	struct nsvm_vmrun run;		/* this guest's real state at VMRUN */
+};
+
+extern struct vmcb svm_vmcb;
+
+/* SVM present and enabled: EFER.SVME, VM_HSAVE_PA, NPT, maps, L2's IDT. False: *why says. */
+bool svm_env_init(struct svm_env *e, char *why, unsigned why_size);
+
+/* CPL 3: a GDT with user segments and a TSS, a DPL-3 gate back, user-accessible pages. */
+void svm_ring3_init(void);
+uint64_t svm_ring3_stack_top(void);
+
+/* svm_asm.S */
+void svm_vmrun_gif(uint64_t vmcb_pa);
+void svm_vmrun_plain(uint64_t vmcb_pa);
+void svm_vmrun_ring3(uint64_t vmcb_pa, uint64_t user_rsp);
+extern const char l2_entry[], l2_vmmcall[], l2_event[];
+
+#endif
