@@ -34,7 +34,7 @@ struct vm {
 	uint64_t start_ns;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
 	/* What L1 is offered of the CPU's own virtualization (options personality= and
-	 * nested_ept=): the backend's vm_init turns it into its nested offer. */
+	 * nested-ept=): the backend's vm_init turns it into its nested offer. */
 	unsigned nested_personality;	/* enum personality_id */
 	bool nested_no_ept;
 };
