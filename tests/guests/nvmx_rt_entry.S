@@ -100,8 +100,10 @@ rt_l2_ud:
 rt_l2_store:			/* write to [rdi]: the L2 EPT maps it read/execute only */
 	movq $7, (%rdi)
 	vmcall
-rt_l2_spin:			/* runs until an interrupt for L1 makes it exit */
-	jmp rt_l2_spin
+rt_l2_spin:			/* runs until an interrupt for L1 makes it exit; IF=1: Bochs
+				 * 2.7 does not exit on one when IF was already 0 at VM entry */
+	sti
+1:	jmp 1b
 rt_l2_cr8:			/* TPR shadow: CR8 to 1, below a threshold of 2 */
 	mov $1, %eax
 	mov %rax, %cr8
