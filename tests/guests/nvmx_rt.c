@@ -246,9 +246,16 @@ static void test_vmfails(void)
 	rc = nvmx_rt_run(1);		/* VMRESUME of a clear one */
 	report_check(rc == 2 && vmcs_read(VMCS_INSTRUCTION_ERROR) == 5, "vmresume-clear",
 		     "rc %d error %llu", rc, (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
-	vmcs_write(VMCS_EXIT_REASON, 0);
-	report_check(nk.write_failed && vmcs_read(VMCS_INSTRUCTION_ERROR) == 13,
-		     "vmwrite-read-only", "error %llu", (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
+	/* An exit-information field: error 13, unless IA32_VMX_MISC[29] lets VMWRITE write it. */
+	vmcs_write(VMCS_EXIT_REASON, 0x33);
+	if (nk.caps.msrs.misc & VMX_MISC_VMWRITE_ANY)
+		report_check(!nk.write_failed && vmcs_read(VMCS_EXIT_REASON) == 0x33,
+			     "vmwrite-exit-information", "write failed %d, reads %#llx",
+			     nk.write_failed, (unsigned long long)vmcs_read(VMCS_EXIT_REASON));
+	else
+		report_check(nk.write_failed && vmcs_read(VMCS_INSTRUCTION_ERROR) == 13,
+			     "vmwrite-read-only", "error %llu",
+			     (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
 	nk.write_failed = false;
 	report_check(vmclear(nk.lay.vmcs12 + 8) == VMX_FAIL_VALID &&
 		     vmcs_read(VMCS_INSTRUCTION_ERROR) == 2, "vmclear-misaligned", "error %llu",
