@@ -58,12 +58,12 @@ unit: $(UNIT_BINS)
 	 if [ $$fail -ne 0 ]; then echo "unit tests: FAILED"; exit 1; fi
 
 integration: $(BUILD)/nestor.efi $(CHECK_PREREQS) | deps
-	$(PYTHON) -m pytest tests/integration $(PYTEST_ARGS)
+	$(PYTHON) -m pytest tests/integration -m "not hours" $(PYTEST_ARGS)
 
 # The same without making CHECK_PREREQS again: `check` has just made them (some are timed
 # runs, like the bounded fuzzing, that a second pass would only repeat).
 integration-only: $(BUILD)/nestor.efi | deps
-	$(PYTHON) -m pytest tests/integration $(PYTEST_ARGS)
+	$(PYTHON) -m pytest tests/integration -m "not hours" $(PYTEST_ARGS)
 
 # Prerequisites first (the L1 kernel, the test guests, coverage and seed regressions), so
 # the unit tier's real-kernel loader checks run too; pytest's summary ends the output.

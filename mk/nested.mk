@@ -112,5 +112,12 @@ differential: $(GUEST_OUT)/nvmx_diff.elf $(NVMX_GRUB) | deps
 bench-nested: $(BUILD)/nestor.efi $(GUEST_OUT)/nvmx_bench.elf $(NVMX_GRUB) | deps
 	$(PYTHON) tools/bench-nested --kernel $(GUEST_OUT)/nvmx_bench.elf --grub $(NVMX_GRUB) $(BENCH_NESTED_ARGS)
 
+# `make check-nvmx`: Debian's kvm_intel in L1 under nestor on Bochs (seed 000 with both
+# personalities, seed000-fixed, the L2 payloads; tests/integration/test_nvmx_l1.py). Hours,
+# not in make check; its bounded part there is test_nvmx_bochs.py and the differential.
+.PHONY: check-nvmx
+check-nvmx: $(BUILD)/nestor.efi l1 | deps
+	$(PYTHON) -m pytest -v -m hours tests/integration/test_nvmx_l1.py $(PYTEST_ARGS)
+
 # In make check: about 70 s of Bochs; fails on a disagreement the doc does not explain.
 CHECK_PREREQS += differential
