@@ -2,6 +2,7 @@
 #include "core/vcpu_report.h"
 #include "lib/format.h"
 #include "lib/log.h"
+#include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
 static const char *const exit_reason_names[EXIT_REASON_COUNT] = {
@@ -71,5 +72,8 @@ void vm_log_report(const struct vm *vm)
 			 (unsigned long long)s->injected[INJECT_EXCEPTION],
 			 (unsigned long long)s->irq_windows,
 			 (unsigned long long)s->invariant_violations);
+		const struct vcpu *v = &vm->vcpus[i];
+		if (v->nested && v->nested->report)
+			v->nested->report((struct vcpu *)v);
 	}
 }

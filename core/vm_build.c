@@ -151,6 +151,9 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	struct guest_entry entry;
 	if (!payload_load(vm, bi, &entry))
 		return false;
+	/* What L1 is offered: the backend's vm_init turns on what it implements of it. */
+	vm->nested.wanted = bi->options.personality != PERSONALITY_NONE;
+	vm->nested.paging = bi->options.nested_paging == NESTED_PAGING_ON;
 	if (!ops->vm_init(vm))
 		return false;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {

@@ -21,11 +21,12 @@ struct option_desc {
 /* Index == enum log_level value; 0 is unused. */
 static const char *const log_level_choices[] = { "", "error", "warn", "info", "debug",
 						 "trace", NULL };
-static const char *const personality_choices[] = { "none", NULL };
+static const char *const personality_choices[] = { "none", "native", "kvm", NULL };
 static const char *const ioapic_choices[] = { "0x20", "0x11", NULL };	/* enum ioapic_model */
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
 					     NULL };
 static const char *const apicv_choices[] = { "off", "on", NULL };
+static const char *const nested_paging_choices[] = { "on", "off", NULL };
 
 static const struct option_desc option_table[] = {
 	{ "log", OPT_ENUM, offsetof(struct nestor_options, log_level), 0, log_level_choices,
@@ -37,7 +38,7 @@ static const struct option_desc option_table[] = {
 	{ "mem", OPT_UINT, offsetof(struct nestor_options, mem_mb), 0, NULL, 16, 3072,
 	  "guest RAM in MiB" },
 	{ "personality", OPT_ENUM, offsetof(struct nestor_options, personality), 0,
-	  personality_choices, 0, 0, "what L1 is offered (none: no VMX/SVM)" },
+	  personality_choices, 0, 0, "what L1 is offered (none: no VMX/SVM; native, kvm: SVM)" },
 	{ "ioapic", OPT_ENUM, offsetof(struct nestor_options, ioapic), 0, ioapic_choices,
 	  0, 0, "vIOAPIC version: 0x20 has the EOI register (Directed EOI offered), 0x11 not" },
 	{ "apicv", OPT_ENUM, offsetof(struct nestor_options, apicv), 0, apicv_choices, 0, 0,
@@ -48,6 +49,9 @@ static const struct option_desc option_table[] = {
 	  NULL, 0, 0, "initrd / first module file" },
 	{ "append", OPT_STRING, offsetof(struct nestor_options, append), OPTIONS_STRING_MAX,
 	  NULL, 0, 0, "payload command line" },
+	{ "nested_paging", OPT_ENUM, offsetof(struct nestor_options, nested_paging), 0,
+	  nested_paging_choices, 0, 0,
+	  "nested paging for L1's guests (off: L1 uses shadow paging)" },
 };
 
 #define OPTION_COUNT (sizeof(option_table) / sizeof(option_table[0]))

@@ -17,9 +17,20 @@ enum debug_fault {
 	FAULT_PANIC,	/* call panic() */
 };
 
-/* What L1 is offered (design.md "Personalities"); nested virtualization adds the others. */
+/*
+ * What L1 is offered (design.md "Personalities"). Until the personality tables land
+ * (vm/personality.c), native and kvm differ from none only in offering nested SVM.
+ */
 enum personality {
 	PERSONALITY_NONE,	/* no VMX or SVM for L1: CPUID hides them */
+	PERSONALITY_NATIVE,	/* a bare CPU: SVM offered on the SVM backend */
+	PERSONALITY_KVM,	/* KVM's guest interface: SVM offered on the SVM backend */
+};
+
+/* Nested paging for L1's own guests (NPT / EPT) when L1 is offered virtualization. */
+enum nested_paging {
+	NESTED_PAGING_ON,
+	NESTED_PAGING_OFF,	/* not offered: L1 falls back to shadow paging */
 };
 
 /* The vIOAPIC model (apic/vioapic.h): some guests and VMMs need the older one. */
@@ -49,6 +60,7 @@ struct nestor_options {
 	enum personality personality;
 	enum ioapic_model ioapic;
 	enum apicv_mode apicv;
+	enum nested_paging nested_paging;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */

@@ -176,12 +176,28 @@ static void cpuid_fix_xsavec_size(struct cpuid_regs *r)
 	r->ebx = xsave_compacted_size(xgetbv(0), components, XSAVE_COMPONENTS);
 }
 
+/*
+ * Nested SVM, when the backend offers it (vm/vm_nested.h): the SVM flag and the feature
+ * leaf the backend filled in (APM Vol. 3, E.4.2 and E.4.10).
+ */
+void cpuid_offer_svm(const struct vm_nested_offer *n, uint32_t leaf, struct cpuid_regs *r)
+{
+	if (!n->svm)
+		return;
+	if (leaf == 0x80000001)
+		r->ecx |= X1_ECX_SVM;
+	else if (leaf == 0x8000000a)
+		*r = (struct cpuid_regs){ n->svm_leaf[0], n->svm_leaf[1], n->svm_leaf[2],
+					  n->svm_leaf[3] };
+}
+
 void vcpu_cpuid(struct vcpu *v, uint64_t guest_cr4, uint32_t leaf, uint32_t subleaf,
 		struct cpuid_regs *out)
 {
 	bool hv = leaf == HYPERVISOR_LEAF || leaf == HYPERVISOR_LEAF + 1;
 	*out = hv ? (struct cpuid_regs){ 0, 0, 0, 0 } : cpuid(leaf, subleaf);
 	cpuid_filter(v->id, v->vm->nvcpus, guest_cr4, leaf, subleaf, out);
+	cpuid_offer_svm(&v->vm->nested, leaf, out);
 	if (leaf == 0xd && subleaf == 1)
 		cpuid_fix_xsavec_size(out);
 }

@@ -24,6 +24,9 @@ void cpuid_filter(unsigned vcpu_id, unsigned nvcpus, uint64_t guest_cr4, uint32_
  */
 uint32_t xsave_compacted_size(uint64_t xfeatures, const struct cpuid_regs *components,
 			      unsigned count);
+struct vm_nested_offer;
+/* Shows nested SVM when the VM offers it: CPUID 8000_0001h.ECX.SVM and leaf 8000_000Ah. */
+void cpuid_offer_svm(const struct vm_nested_offer *n, uint32_t leaf, struct cpuid_regs *r);
 void vcpu_cpuid(struct vcpu *v, uint64_t guest_cr4, uint32_t leaf, uint32_t subleaf,
 		struct cpuid_regs *out);
 

@@ -65,6 +65,10 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 		vcpu_wait(v, l, now);
 		return false;
 	}
+	/* While L2 runs, an event for L1 may have to become an exit to L1 first; then the
+	 * state below is L1's again. */
+	if (v->guest_mode && v->nested)
+		v->nested->check_events(v, l);
 	ops->intr_state(v, &st);
 	if (v->state == VCPU_HALTED) {
 		if (!apic_has_wakeup_event(l, &st, now)) {
@@ -74,9 +78,6 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 		}
 		v->state = VCPU_RUNNABLE;
 	}
-	/* While L2 runs, an event for L1 may have to become an exit to L1 first. */
-	if (v->guest_mode && v->nested)
-		v->nested->check_events(v, l);
 	apic_decide(l, &st, now, &d);
 	ops->apply_decision(v, l, &d);
 	vcpu_arm_timer(v, now);

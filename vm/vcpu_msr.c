@@ -5,6 +5,8 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "arch/x86/cpu.h"
+#include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
 #define MSR_PLATFORM_ID 0x17
@@ -22,6 +24,7 @@
 #define MSR_AMD_INT_PENDING_MSG 0xc0010055	/* C1E / SMI-on-IO-trap: none here */
 #define MSR_AMD_HWCR 0xc0010015
 #define MSR_AMD_VM_CR 0xc0010114
+#define MSR_AMD_VM_HSAVE_PA 0xc0010117
 #define MSR_AMD_DE_CFG 0xc0011029
 
 /* 8 variable ranges, fixed ranges, write-combining (SDM Vol. 3A 12.11.2.1). */
@@ -30,6 +33,11 @@
 #define FEATURE_CONTROL_LOCKED_OFF 0x1ull
 /* VM_CR: SVM disabled and locked, consistent with CPUID hiding SVM. */
 #define VM_CR_SVMDIS_LOCKED 0x18ull
+/* VM_CR's bits (APM 15.30.1): DPD, R_INIT, DIS_A20M, LOCK, SVMDIS. */
+#define VM_CR_LOCK (1ull << 3)
+#define VM_CR_SVMDIS (1ull << 4)
+#define VM_CR_DEFINED 0x1full
+#define EFER_SVME (1ull << 12)
 
 const uint32_t vcpu_msr_passthrough[] = {
 	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
@@ -138,11 +146,43 @@ enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		return MSR_OK;
 	case MSR_MISC_ENABLE: *value = 1; return MSR_OK;	/* fast strings */
 	case MSR_FEATURE_CONTROL: *value = FEATURE_CONTROL_LOCKED_OFF; return MSR_OK;
-	case MSR_AMD_VM_CR: *value = VM_CR_SVMDIS_LOCKED; return MSR_OK;
+	case MSR_AMD_VM_CR:
+		*value = v->vm->nested.svm ? v->msrs.vm_cr : VM_CR_SVMDIS_LOCKED;
+		return MSR_OK;
+	case MSR_AMD_VM_HSAVE_PA:
+		if (!v->vm->nested.svm)
+			return msr_unknown(v, msr, "read", 0);
+		*value = v->msrs.vm_hsave_pa;
+		return MSR_OK;
 	case MSR_AMD_DE_CFG: *value = v->msrs.amd_de_cfg; return MSR_OK;
 	default:
 		return msr_unknown(v, msr, "read", 0);
 	}
+}
+
+/*
+ * VM_CR (APM 15.30.1) with SVM offered: R/W, SVMDIS read-only once LOCK is set, and SVMDIS
+ * cannot be set while EFER.SVME is (it would hide SVM under a running hypervisor).
+ */
+static enum msr_result write_vm_cr(struct vcpu *v, uint64_t value)
+{
+	uint64_t cur = v->msrs.vm_cr;
+	if (value & ~VM_CR_DEFINED)
+		return MSR_GP;
+	if ((cur & VM_CR_LOCK) && ((cur ^ value) & (VM_CR_SVMDIS | VM_CR_LOCK)))
+		return MSR_GP;
+	if ((value & VM_CR_SVMDIS) && (v->ops->get_reg(v, VCPU_EFER) & EFER_SVME))
+		return MSR_GP;
+	v->msrs.vm_cr = value;
+	return MSR_OK;
+}
+
+/* The guest's physical-address width (CPUID 8000_0008h EAX[7:0], the host's). */
+static unsigned vcpu_msr_maxphyaddr(void)
+{
+	if (cpuid(0x80000000, 0).eax < 0x80000008)
+		return 36;
+	return cpuid(0x80000008, 0).eax & 0xff;
 }
 
 enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
@@ -179,6 +219,17 @@ enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		return MSR_OK;
 	case MSR_AMD_DE_CFG:
 		v->msrs.amd_de_cfg = value;
+		return MSR_OK;
+	case MSR_AMD_VM_CR:
+		return v->vm->nested.svm ? write_vm_cr(v, value) : MSR_GP;
+	case MSR_AMD_VM_HSAVE_PA:
+		/* 15.30.4: the host save area's physical address; bits 11:0 must be zero. nestor
+		 * keeps L1's host state itself and never writes this page. */
+		if (!v->vm->nested.svm)
+			return msr_unknown(v, msr, "write", value);
+		if ((value & 0xfff) || (value >> vcpu_msr_maxphyaddr()))
+			return MSR_GP;
+		v->msrs.vm_hsave_pa = value;
 		return MSR_OK;
 	default:
 		return msr_unknown(v, msr, "write", value);

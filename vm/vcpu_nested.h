@@ -1,4 +1,4 @@
-/* vcpu_nested: where nested virtualization plugs into the run loop (none is plugged in yet). */
+/* vcpu_nested: where nested virtualization plugs into the run loop. */
 #ifndef NESTOR_VM_VCPU_NESTED_H
 #define NESTOR_VM_VCPU_NESTED_H
 
@@ -26,6 +26,8 @@ enum vcpu_nested_exit {
 struct vcpu_nested_ops {
 	enum vcpu_nested_exit (*exit)(struct vcpu *v);
 	void (*check_events)(struct vcpu *v, struct vlapic *l);
+	/* Optional: the nested lines of the end-of-run report (core/vcpu_report.c). */
+	void (*report)(struct vcpu *v);
 };
 
 #endif

@@ -12,6 +12,7 @@
 #include "lib/mmio_bus.h"
 #include "lib/spinlock.h"
 #include "vm/vcpu.h"
+#include "vm/vm_nested.h"
 
 #define VM_MAX_VCPUS 8
 
@@ -33,6 +34,7 @@ struct vm {
 	/* Guest clock: nanoseconds of host time since the VM started. */
 	uint64_t start_ns;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
+	struct vm_nested_offer nested;	/* what L1 is offered of nested virtualization */
 };
 
 /*

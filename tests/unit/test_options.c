@@ -93,7 +93,7 @@ static void test_errors(void **state)
 	(void)state;
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
-				 "ioapic, apicv, kernel, initrd, append)");
+				 "ioapic, apicv, kernel, initrd, append, nested_paging)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -106,7 +106,10 @@ static void test_errors(void **state)
 	assert_false(parse("append=\"never closed"));
 	assert_string_equal(err, "option append: unterminated quote");
 	assert_false(parse("personality=hyperv"));
-	assert_string_equal(err, "option personality: bad value 'hyperv' (expected none)");
+	assert_string_equal(err, "option personality: bad value 'hyperv' (expected none|native|kvm)");
+	assert_true(parse("personality=kvm nested_paging=off"));
+	assert_int_equal(o.personality, PERSONALITY_KVM);
+	assert_int_equal(o.nested_paging, NESTED_PAGING_OFF);
 	assert_false(parse("log"));
 	assert_string_equal(err, "'log' is not key=value");
 	/* the first bad word stops parsing; earlier words already applied */

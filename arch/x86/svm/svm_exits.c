@@ -1,5 +1,6 @@
 /* svm_exits: decoding each #VMEXIT from the VMCB and handing it to the shared handlers (vm/exit_*.c). */
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "vm/vcpu_exit.h"
 #include "vm/vm.h"
 
@@ -50,12 +51,15 @@ static bool svm_exit_debug(struct vcpu *v, struct vmcb *vmcb)
 	return true;
 }
 
-/* SVM instructions while the guest's CPUID hides SVM: #UD (APM 15.4, EFER.SVME clear as
- * the guest sees it); VMMCALL is the hypercall instruction. */
+/* SVM instructions: VMMCALL is the hypercall instruction; the others are nested SVM's
+ * when it is offered (svm_nested_insn.c), else #UD (APM 15.4: CPUID hides SVM, so
+ * EFER.SVME is clear as the guest sees it). */
 static bool svm_exit_svm_insn(struct vcpu *v, uint64_t code)
 {
 	if (code == SVM_EXIT_VMMCALL)
 		return vcpu_exit_hypercall(v);
+	if (svm_of(v)->nested)
+		return svm_nested_l1_insn(v, code);
 	return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
 }
 

@@ -1,12 +1,29 @@
 /* svm_state: the guest state in the VMCB as the shared exit handlers see it (vm/vcpu_arch.h). */
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
 /* VMCB attrib bits 8-11 hold descriptor bits 52-55: AVL, L, D/B, G. */
 #define ATTR_L (1u << 9)
 #define ATTR_DB (1u << 10)
+
+/*
+ * EFER.SVME as the guest sees it. vmcb01 always has it set (VMRUN refuses a guest
+ * without it, APM 15.5.1): L1 sees the SVME it wrote itself (only when SVM is offered,
+ * vm/exit_msr.c), else none. L2's is vmcb02's own, which the checks made 1.
+ */
+static uint64_t svm_guest_efer(const struct svm_vcpu *s)
+{
+	uint64_t efer = s->vmcb->save.efer;
+	if (s->vmcb != s->vmcb01)
+		return efer;
+	efer &= ~SVM_EFER_SVME;
+	if (s->nested && s->nested->efer_svme)
+		efer |= SVM_EFER_SVME;
+	return efer;
+}
 
 uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 {
@@ -19,7 +36,7 @@ uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 	case VCPU_CR2: return st->cr2;
 	case VCPU_CR3: return st->cr3;
 	case VCPU_CR4: return st->cr4;
-	case VCPU_EFER: return st->efer & ~SVM_EFER_SVME;	/* nestor's, hidden (CPUID hides SVM) */
+	case VCPU_EFER: return svm_guest_efer(s);
 	case VCPU_PAT: return st->g_pat;
 	case VCPU_DR6: return st->dr6;
 	case VCPU_TSC_OFFSET: return s->vmcb->control.tsc_offset;
@@ -43,8 +60,14 @@ bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 	case VCPU_CR2: st->cr2 = value; break;
 	case VCPU_CR3: st->cr3 = value; s->flush_tlb = true; break;
 	case VCPU_CR4: st->cr4 = value; s->flush_tlb = true; break;
-	/* VMRUN refuses a guest without EFER.SVME (APM 15.5.1); the guest never sees it. */
-	case VCPU_EFER: st->efer = value | SVM_EFER_SVME; s->flush_tlb = true; break;
+	/* VMRUN refuses a guest without EFER.SVME (APM 15.5.1): L1's own choice is kept
+	 * aside (svm_guest_efer). */
+	case VCPU_EFER:
+		if (s->vmcb == s->vmcb01 && s->nested)
+			s->nested->efer_svme = value & SVM_EFER_SVME;
+		st->efer = value | SVM_EFER_SVME;
+		s->flush_tlb = true;
+		break;
 	case VCPU_PAT: st->g_pat = value; break;
 	case VCPU_DR6: st->dr6 = value; break;
 	case VCPU_TSC_OFFSET: s->vmcb->control.tsc_offset = value; break;
@@ -55,7 +78,8 @@ bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
 {
-	const struct vmcb_save *st = &svm_of(v)->vmcb->save;
+	const struct svm_vcpu *s = svm_of(v);
+	const struct vmcb_save *st = &s->vmcb->save;
 	cpu->gprs = &v->gprs;
 	cpu->rip = st->rip;
 	cpu->rflags = st->rflags;
@@ -68,7 +92,8 @@ void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
 	cpu->seg_base[X86_SEG_DS] = st->ds.base;
 	cpu->seg_base[X86_SEG_FS] = st->fs.base;
 	cpu->seg_base[X86_SEG_GS] = st->gs.base;
-	cpu->mem = &v->vm->mem;
+	/* L2's physical addresses are L1's only without L1's nested paging. */
+	cpu->mem = v->guest_mode && s->nested->l1_npt ? &s->nested->l2_mem : &v->vm->mem;
 	cpu->paging = (struct guest_paging){ st->cr0, st->cr3, st->cr4,
 					     st->efer & ~SVM_EFER_SVME, 0 };
 }

@@ -2,6 +2,7 @@
 #include "arch/x86/pagetable.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "arch/x86/svm/svm_permmap.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
@@ -53,6 +54,7 @@ bool svm_vm_init(struct vm *vm)
 	s->iopm_pa = iopm;
 	s->msrpm_pa = msrpm;
 	vm->arch = s;
+	svm_nested_offer(vm);
 	log_info("svm: nested paging maps %llu MiB of guest RAM at host %#llx",
 		 (unsigned long long)(vm->mem.size >> 20),
 		 (unsigned long long)(uintptr_t)vm->mem.hva);

@@ -2,6 +2,7 @@
 #include "arch/x86/guest_entry.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
@@ -136,6 +137,8 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		svm_vmcb_set_sipi(vmcb, 0);
 		v->state = VCPU_WAIT_FOR_SIPI;
 	}
+	if (v->vm->nested.svm && !svm_nested_vcpu_init(v, s))
+		return false;
 	v->arch = s;
 	v->ops = &svm_vcpu_ops;
 	return true;
