@@ -136,10 +136,10 @@ def nestor_cfg(options):
 
 # ---- emulators ----------------------------------------------------------------------
 
-def qemu_command(workdir, disk, cpu, smp, mem_mb):
+def qemu_command(workdir, disk, cpu, smp, mem_mb, accel="tcg"):
     vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
     shutil.copyfile(OVMF_VARS_4M, vars_copy)
-    return ["qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", cpu,
+    return ["qemu-system-x86_64", "-accel", accel, "-machine", "q35", "-cpu", cpu,
             "-smp", str(smp), "-m", "%dM" % mem_mb, "-nodefaults", "-display", "none",
             "-no-reboot", "-serial", "stdio",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
@@ -256,11 +256,41 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo, markers, stop_on=None, 
     return lines, status, banner_time, timed_out, elapsed, rc, first_seen
 
 
+def host_tsc_khz():
+    """The TSC frequency QEMU's TCG gives its guests: the host's own (TCG's RDTSC reads the
+    host TSC), which Linux on this host reports as "cpu MHz" when it has no cpufreq
+    driver (a virtual machine, as here); None when /proc/cpuinfo does not say."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("cpu MHz"):
+                    return int(float(line.split(":")[1]) * 1000)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def linux_tsc_append(append):
+    """L1 Linux under nestor on TCG cannot calibrate its TSC: every PIT, port 0x61 and ACPI
+    PM timer read is an exit of tens of microseconds, beyond the error bounds of all of
+    Linux's calibration methods ("tsc: Marking TSC unstable due to could not calculate TSC
+    khz"). Without a TSC frequency KVM in L1 never enters a guest (kvm_guest_time_update
+    finds tsc_khz 0 and asks again, forever). So the launcher tells L1 the frequency."""
+    khz = host_tsc_khz()
+    if append is None or khz is None or "tsc_early_khz=" in append:
+        return append
+    return "%s tsc_early_khz=%d" % (append, khz)
+
+
 def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
         append=None, timeout=120, workdir=None, echo=False, extra_files=None, markers=(),
-        efi=NESTOR_EFI):
+        efi=NESTOR_EFI, accel="tcg", linux_tsc=False):
     """Boots nestor (the image `efi`) once and returns a RunResult. Never raises on a failed
-    run. `markers`: substrings whose first appearance is timed (RunResult.first_seen)."""
+    run. `markers`: substrings whose first appearance is timed (RunResult.first_seen).
+    accel: QEMU's -accel ("tcg,thread=single" when L1 creates VMs: docs/l1.md); linux_tsc:
+    append tsc_early_khz= to a Linux payload's command line (linux_tsc_append)."""
+    if linux_tsc and emulator == "qemu":
+        append = linux_tsc_append(append)
     cpu = cpu or DEFAULT_CPU[emulator]
     if workdir is None:
         os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
@@ -288,7 +318,7 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
     # The emulated machine needs room for the firmware, nestor and the guest's RAM.
     machine_mb = 256 + (mem if kernel else 0)
     if emulator == "qemu":
-        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb)
+        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb, accel)
     elif emulator == "bochs":
         cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)
     else:
