@@ -10,6 +10,8 @@
 #include "vm/vm.h"
 
 #define EXCEPTION_PF 14
+#define X86_CR0_MP (1ull << 1)
+#define X86_CR0_TS (1ull << 3)
 
 /*
  * An event the exit interrupted on its way into L2 (EXITINTINFO, 15.7.2) is delivered
@@ -89,6 +91,42 @@ static bool l2_cr8_write(struct vcpu *v)
 	return true;
 }
 
+/*
+ * A CR0 write nestor intercepts and L1 does not. APM 15.9.2: the selective CR0 write
+ * intercept (exit 65h) fires for a MOV to CR0 or LMSW that changes any bit other than TS
+ * and MP, when the general CR0 write intercept did not; nestor's own CR0 intercept stands
+ * in front of it in vmcb02, so nestor tells them apart. L1 (KVM) depends on it: with
+ * nested paging it lets L2 own CR0 and learns of EFER.LMA through this exit.
+ */
+static bool l2_cr0_write_is_l1s(struct vcpu *v, bool *stop)
+{
+	struct svm_nested *n = svm_of(v)->nested;
+	struct x86_insn insn;
+	*stop = false;
+	if (!(n->vmcb12->control.intercept_misc1 & SVM_INTERCEPT_CR0_SEL_WRITE))
+		return false;
+	if (!vcpu_fetch_insn(v, "L2 CR0 write", &insn)) {
+		*stop = v->vm->stopping;
+		return !*stop;	/* the fetch fault is queued for L2: nothing more to do here */
+	}
+	uint64_t cr0 = v->ops->get_reg(v, VCPU_CR0), value;
+	if (insn.map == X86_MAP_0F && insn.opcode == 0x22 && insn.has_modrm && insn.reg == 0) {
+		value = v->gprs.r[insn.rm & 15];
+		if (!v->ops->long_mode_code(v))
+			value = (uint32_t)value;
+	} else if (insn.map == X86_MAP_0F && insn.opcode == 0x01 && insn.has_modrm &&
+		   (insn.reg & 7) == 6 && insn.mod == 3) {
+		/* LMSW loads CR0[3:0] and cannot clear PE (APM Vol. 3, LMSW). */
+		value = (cr0 & ~0xeull) | (v->gprs.r[insn.rm & 15] & 0xf);
+	} else {
+		return false;	/* CLTS changes TS only */
+	}
+	if (!((value ^ cr0) & ~(X86_CR0_TS | X86_CR0_MP)))
+		return false;
+	svm_nested_synthetic_vmexit(v, SVM_EXIT_CR0_SEL_WRITE, 0, 0);
+	return true;
+}
+
 static bool is_svm_insn(uint64_t code)
 {
 	return (code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_SKINIT) || code == SVM_EXIT_INVLPGA;
@@ -100,19 +138,27 @@ static enum vcpu_nested_exit l2_exit_for_l1(struct vcpu *v, uint64_t code)
 	struct svm_nested *n = svm_of(v)->nested;
 	struct vmcb *v02 = n->vmcb02;
 	uint64_t inj_before, cr2_before = v02->save.cr2;
-	bool ok = true;
+	bool ok = true, stop = false;
 
 	n->stats.l0_exits++;
+	log_trace("vcpu%u: nested: L2 exit %#llx info1 %#llx at rip %#llx handled by nestor",
+		  v->id, (unsigned long long)code, (unsigned long long)v02->control.exit_info1,
+		  (unsigned long long)v02->save.rip);
 	redeliver(&v02->control);
 	inj_before = v02->control.event_inj;
-	if (code == SVM_EXIT_WRITE_CR8)
+	if (code == SVM_EXIT_WRITE_CR8) {
 		ok = l2_cr8_write(v);
-	else if (is_svm_insn(code))
+	} else if (code == SVM_EXIT_WRITE_CR0 && l2_cr0_write_is_l1s(v, &stop)) {
+		return NESTED_EXIT_DONE;	/* #VMEXIT(CR0_SEL_WRITE), or L2's fetch fault */
+	} else if (stop) {
+		return NESTED_EXIT_STOP;
+	} else if (is_svm_insn(code)) {
 		/* L2 is no hypervisor of nestor's: the SVM instructions L1 lets it run (VMMCALL
 		 * with no intercept included, APM Vol. 3) raise #UD. */
 		vcpu_inject_ud(v);
-	else
+	} else {
 		ok = svm_handle_exit(v);
+	}
 	if (!ok)
 		return v->vm->stopping ? NESTED_EXIT_STOP : NESTED_EXIT_DONE;
 	exception_to_l1(v, inj_before, cr2_before);
@@ -133,6 +179,10 @@ static enum vcpu_nested_exit l2_npf(struct vcpu *v)
 		redeliver(c);
 		return vcpu_exit_mmio(v, gpa, c->exit_info1) ? NESTED_EXIT_DONE : NESTED_EXIT_STOP;
 	}
+	log_trace("vcpu%u: nested: NPF %#llx info1 %#llx at L2 rip %#llx intinfo %#llx cr2 %#llx "
+		  "rsp %#llx", v->id, (unsigned long long)gpa, (unsigned long long)c->exit_info1,
+		  (unsigned long long)n->vmcb02->save.rip, (unsigned long long)c->exit_int_info,
+		  (unsigned long long)n->vmcb02->save.cr2, (unsigned long long)v->gprs.r[GPR_RSP]);
 	switch (svm_npt_shadow_fault(v, gpa, c->exit_info1, &error, &l1_gpa)) {
 	case SVM_NPT_FILLED:
 		n->stats.npf_filled++;

@@ -75,6 +75,12 @@ void svm_nested_vmexit(struct vcpu *v)
 
 	v02->save.rax = v->gprs.r[GPR_RAX];
 	v02->save.rsp = v->gprs.r[GPR_RSP];
+	log_trace("vcpu%u: nested: #VMEXIT %#llx info1 %#llx info2 %#llx intinfo %#llx at L2 rip "
+		  "%#llx; L1 resumes at %#llx", v->id, (unsigned long long)v02->control.exit_code,
+		  (unsigned long long)v02->control.exit_info1,
+		  (unsigned long long)v02->control.exit_info2,
+		  (unsigned long long)v02->control.exit_int_info, (unsigned long long)v02->save.rip,
+		  (unsigned long long)v01->save.rip);
 	nsvm_reflect_exit(v12, &v01->save, v02, svm_nested_features(v));
 	/* nestor's copy follows, for exits L1 owns until its next VMRUN (none: it only
 	 * answers questions about the L2 that ran). */

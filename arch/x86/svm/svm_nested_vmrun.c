@@ -147,6 +147,13 @@ static void enter_l2(struct vcpu *v, uint64_t next_rip)
 	v->gprs.r[GPR_RAX] = n->vmcb02->save.rax;
 	v->gprs.r[GPR_RSP] = n->vmcb02->save.rsp;
 	n->stats.vmrun++;
+	log_trace("vcpu%u: nested: VMRUN %#llx from rip %#llx: L2 rip %#llx rsp %#llx cr3 %#llx "
+		  "eventinj %#llx vintr %#llx asid %u npt %d", v->id,
+		  (unsigned long long)n->vmcb12_pa, (unsigned long long)(next_rip - 3),
+		  (unsigned long long)n->vmcb02->save.rip, (unsigned long long)n->vmcb02->save.rsp,
+		  (unsigned long long)n->vmcb02->save.cr3,
+		  (unsigned long long)n->vmcb02->control.event_inj,
+		  (unsigned long long)n->vmcb02->control.vintr, v12->control.asid, n->l1_npt);
 	uint64_t inj = n->vmcb02->control.event_inj;
 	bool intr = (inj & SVM_EVENT_VALID) && (inj & SVM_EVENT_TYPE_MASK) == SVM_EVENT_TYPE_INTR;
 	nested_watch_entry(&n->watch, vm_now_ns(v->vm), intr, (uint8_t)inj,

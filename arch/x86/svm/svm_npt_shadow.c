@@ -48,6 +48,7 @@ void svm_npt_shadow_drop(struct svm_nested *n)
 	free_tables(sh->root, 4, &sh->pages);
 	sh->root = 0;
 	sh->drops++;
+	log_trace("nested: shadow dropped (%llu drops)", (unsigned long long)sh->drops);
 }
 
 /* The root vmcb02 names; built empty on first use. */
@@ -132,6 +133,10 @@ static enum svm_npt_fault install(struct vcpu *v, uint64_t l2_gpa, const struct 
 		if ((old & E_P) && (old & PT_ADDR_MASK) != pa)
 			s->flush_tlb = true;
 		sh->fills++;
+		log_trace("vcpu%u: nested: shadow %#llx -> L1 %#llx (%s leaf of L1's %#llx) %#llx",
+			  v->id, (unsigned long long)l2_gpa, (unsigned long long)r->l1_gpa,
+			  big ? "2M" : "4K", (unsigned long long)r->page_size,
+			  (unsigned long long)*e);
 		return SVM_NPT_FILLED;
 	}
 	vm_stop_vcpu(v, "nested: out of pages for the shadow of L1's nested page table");
