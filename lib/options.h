@@ -50,7 +50,7 @@ enum apicv_mode {
 };
 
 #define OPTIONS_PATH_MAX 128
-#define OPTIONS_STRING_MAX 512
+#define OPTIONS_STRING_MAX 2048	/* Linux x86 COMMAND_LINE_SIZE */
 
 struct nestor_options {
 	enum log_level log_level;

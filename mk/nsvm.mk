@@ -23,7 +23,7 @@ NSVM_SRCS := $(NSVM_PURE) $(NSVM_SAMPLE)
 # nestor links the runtime's pure half.
 NESTOR_C += $(NSVM_PURE)
 
-NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit
+NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit test_nsvm_npt test_nested_watch
 UNIT_TESTS += $(NSVM_UNIT_TESTS)
 $(foreach t,$(NSVM_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(NSVM_SRCS) lib/format.c))
 

@@ -11,6 +11,7 @@
 
 #define MSR_PLATFORM_ID 0x17
 #define MSR_APIC_BASE 0x1b
+#define MSR_DEBUGCTL 0x1d9
 #define MSR_FEATURE_CONTROL 0x3a
 #define MSR_BIOS_SIGN_ID 0x8b
 #define MSR_MTRRCAP 0xfe
@@ -145,6 +146,7 @@ enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = 0;
 		return MSR_OK;
 	case MSR_MISC_ENABLE: *value = 1; return MSR_OK;	/* fast strings */
+	case MSR_DEBUGCTL: *value = 0; return MSR_OK;
 	case MSR_FEATURE_CONTROL: *value = FEATURE_CONTROL_LOCKED_OFF; return MSR_OK;
 	case MSR_AMD_VM_CR:
 		*value = v->vm->nested.svm ? v->msrs.vm_cr : VM_CR_SVMDIS_LOCKED;
@@ -212,6 +214,11 @@ enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 			return MSR_GP;
 		v->msrs.mtrr_def_type = value;
 		return MSR_OK;
+	/* IA32_DEBUGCTL (SDM Vol. 3B 18.4.1; APM Vol. 2 13.1.1.6): architectural on both
+	 * vendors, and KVM reads it around every VMRUN. nestor implements none of its
+	 * features (LBR, BTF, ...): it reads 0 and only 0 may be written. */
+	case MSR_DEBUGCTL:
+		return value ? MSR_GP : MSR_OK;
 	case MSR_BIOS_SIGN_ID:	/* writing it asks for the revision: nothing to load */
 	case MSR_MCG_STATUS:
 	case MSR_MISC_ENABLE:

@@ -12,7 +12,7 @@
 
 /*
  * APM Vol. 2, 5.3.3 (long-mode entries) and 5.2.6 (reserved bits): the physical-address
- * field's bits from MAXPHYADDR to 51, NX without EFER.NXE, PS in a PML4E, and in a large
+ * field's bits from MAXPHYADDR to 51, NX without EFER.NXE, PS in a PML4E or PML5E, and in a large
  * leaf the bits between its PAT bit (12) and its address (2 MiB: 20:13, 1 GiB: 29:13).
  */
 uint64_t nsvm_npt_reserved(const struct nsvm_npt_mode *m, unsigned level, bool large)
@@ -23,7 +23,7 @@ uint64_t nsvm_npt_reserved(const struct nsvm_npt_mode *m, unsigned level, bool l
 		rsvd |= ((1ull << 52) - 1) & ~((1ull << w) - 1);
 	if (!m->nxe)
 		rsvd |= E_NX;
-	if (level == 4)
+	if (level >= 4)
 		rsvd |= E_PS;
 	if (large && level == 2)
 		rsvd |= ((1ull << 21) - 1) & ~((1ull << 13) - 1);
@@ -48,12 +48,17 @@ void nsvm_npt_walk(nsvm_npt_read read, void *ctx, const struct nsvm_npt_mode *m,
 		   uint64_t l2_gpa, uint64_t access, struct nsvm_npt_result *r)
 {
 	uint64_t kind = access & (NSVM_NPF_W | NSVM_NPF_ID);
-	uint64_t entries[4], table = m->ncr3 & ADDR_MASK;
+	unsigned top = m->levels == 5 ? 5 : 4, level;
+	uint64_t entries[5], table = m->ncr3 & ADDR_MASK;
 	bool w = true, x = true, user = true;
-	unsigned level;
 
 	*r = (struct nsvm_npt_result){ 0 };
-	for (level = 4; level >= 1; level--) {
+	/* Without LA57 an address beyond 48 bits has no translation (APM 5.3.1). */
+	if (top == 4 && (l2_gpa >> 48)) {
+		fail(r, kind, 4);
+		return;
+	}
+	for (level = top; level >= 1; level--) {
 		uint64_t at = table + ((l2_gpa >> level_shift(level)) & 511) * 8, e;
 		if (!read(ctx, at, 0, &e)) {
 			r->bad_table = true;
@@ -69,7 +74,7 @@ void nsvm_npt_walk(nsvm_npt_read read, void *ctx, const struct nsvm_npt_mode *m,
 			fail(r, kind | NSVM_NPF_P | NSVM_NPF_RSVD, level);
 			return;
 		}
-		entries[4 - level] = at;
+		entries[level - 1] = at;
 		w = w && (e & E_RW);
 		user = user && (e & E_US);
 		x = x && !(m->nxe && (e & E_NX));
@@ -89,12 +94,12 @@ void nsvm_npt_walk(nsvm_npt_read read, void *ctx, const struct nsvm_npt_mode *m,
 		return;
 	}
 	/* Accessed at every level used, dirty at the leaf on a write (APM 5.4.2). */
-	for (unsigned l = 4; l > level; l--) {
+	for (unsigned l = top; l > level; l--) {
 		uint64_t e;
-		read(ctx, entries[4 - l], E_A, &e);
+		read(ctx, entries[l - 1], E_A, &e);
 	}
 	uint64_t leaf;
-	read(ctx, entries[4 - level], E_A | ((kind & NSVM_NPF_W) ? E_D : 0), &leaf);
+	read(ctx, entries[level - 1], E_A | ((kind & NSVM_NPF_W) ? E_D : 0), &leaf);
 	r->dirty = leaf & E_D;
 	r->writable = w;
 	r->executable = x;

@@ -20,9 +20,14 @@
  */
 typedef bool (*nsvm_npt_read)(void *ctx, uint64_t gpa, uint64_t set, uint64_t *entry);
 
-/* What L1's nested paging is, as VMRUN latched it: 4-level long-mode tables only. */
+/*
+ * What L1's nested paging is, as VMRUN latched it: the long-mode format with 4 levels, or
+ * 5 with L1's CR4.LA57 (the nested table has the host's paging format, APM 15.25.5; the
+ * legacy and PAE formats are refused by the check table, nestor.npt_l1_not_long_mode).
+ */
 struct nsvm_npt_mode {
 	uint64_t ncr3;
+	uint8_t levels;		/* 4 or 5 */
 	uint8_t maxphyaddr;	/* bits maxphyaddr..51 of an entry are reserved */
 	bool nxe;		/* L1's EFER.NXE: without it bit 63 is reserved */
 };
@@ -36,7 +41,7 @@ struct nsvm_npt_result {
 	bool executable;	/* no NX at any level (or NX not enabled) */
 	bool dirty;		/* the leaf's D bit (after this walk's update) */
 	uint64_t error;		/* !ok: EXITINFO1 bits 4:0 of the NPF L1 must see */
-	unsigned level;		/* where the walk ended: 1 PTE .. 4 PML4E */
+	unsigned level;		/* where the walk ended: 1 PTE .. 4 PML4E, 5 PML5E */
 };
 
 /*

@@ -18,6 +18,7 @@
 #define RFLAGS_IF (1ull << 9)
 #define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
+#define CR4_LA57 (1ull << 12)
 
 /* One line per failing check: its name, APM reference and fields, the vCPU and L1's RIP. */
 static void log_check(struct vcpu *v, const struct nsvm_check *c, const struct nsvm_check_input *in)
@@ -129,7 +130,9 @@ static void enter_l2(struct vcpu *v, uint64_t next_rip)
 	v01->control.interrupt_shadow = 0;
 	n->l1_if = v01->save.rflags & RFLAGS_IF;
 	n->l1_npt = svm_nested_features(v)->npt && (v12->control.np_control & SVM_NP_ENABLE);
-	n->npt = (struct nsvm_npt_mode){ v12->control.n_cr3, svm_nested_features(v)->maxphyaddr,
+	n->npt = (struct nsvm_npt_mode){ v12->control.n_cr3,
+					 (v01->save.cr4 & CR4_LA57) ? 5 : 4,
+					 svm_nested_features(v)->maxphyaddr,
 					 (v01->save.efer & EFER_NXE) != 0 };
 	note_flushes(v, v12, v12->control.tlb_control != SVM_TLB_CONTROL_NOTHING);
 	merge_msrpm(n, v12, &v->vm->mem);
