@@ -21,7 +21,7 @@ struct apic_vm_config {
 	bool apicv;			/* the backend uses APIC virtualization (AVIC/APICv) */
 	bool x2apic;			/* CPUID offers x2APIC: EXTD may be set */
 	unsigned maxphyaddr;		/* guest physical-address width, for APIC-base checks */
-	uint32_t storm_threshold;	/* 0 = VIOAPIC_DEFAULT_STORM_THRESHOLD */
+	uint32_t storm_threshold;	/* 0 = VIOAPIC_DEFAULT_STORM_THRESHOLD; VIOAPIC_STORM_GUARD_OFF */
 	struct apic_tsc_clock tsc;
 	/*
 	 * kick: make vCPU `vcpu_id` look at its interrupts soon: IPI its physical CPU out of

@@ -40,13 +40,24 @@ struct apic_vm;
 #define VIOAPIC_RTE_WRITABLE_LO	0x0001afffull
 #define VIOAPIC_RTE_WRITABLE_HI	0xff000000ull
 
+/*
+ * The storm guard (nestor policy, not the 82093AA's): after `storm_threshold` immediate
+ * re-deliveries of a level line that stays asserted across its EOIs, each further
+ * re-delivery waits VIOAPIC_STORM_INTERVAL_NS of VM time. A storm (seed 002: a guest that
+ * EOIs without servicing the device) is slowed enough for the guest to make progress and
+ * is reported once; a device that legitimately holds its line long still interrupts, at
+ * that rate. VIOAPIC_STORM_GUARD_OFF turns it off (boot option ioapic-storm=off).
+ */
 #define VIOAPIC_DEFAULT_STORM_THRESHOLD 1000u
+#define VIOAPIC_STORM_GUARD_OFF 0xffffffffu
+#define VIOAPIC_STORM_INTERVAL_NS 1000000ull
 
 struct vioapic_pin {
 	uint64_t rte;
 	bool line;		/* the device's line, asserted or not */
 	bool latched;		/* an edge (or a level) waiting to be delivered */
-	bool storm_held;	/* re-delivery stopped until the line drops or the entry is rewritten */
+	bool storm_held;	/* re-delivery deferred until storm_until_ns (or the line drops) */
+	uint64_t storm_until_ns;
 	uint32_t redeliveries;	/* re-deliveries on EOI since the line last dropped */
 };
 
@@ -57,6 +68,7 @@ struct vioapic {
 	uint32_t id;
 	uint32_t regsel;
 	uint32_t storm_threshold;
+	uint64_t now_ns;	/* VM time, from vioapic_set_time() */
 	struct vioapic_pin pin[VIOAPIC_PINS];
 };
 
@@ -73,6 +85,10 @@ void vioapic_write_indirect(struct vioapic *io, uint32_t index, uint32_t value);
 /* Delivers a pin's pending request if its entry allows; io->lock held. */
 void vioapic_service_pin(struct vioapic *io, unsigned pin);
 bool vioapic_pin_storm_held(struct vioapic *io, unsigned pin);
+/* VM time moves on: deferred storm re-deliveries whose time came are sent. */
+void vioapic_set_time(struct vioapic *io, uint64_t now_ns);
+/* The earliest deferred re-delivery, UINT64_MAX when none. */
+uint64_t vioapic_next_deadline_ns(struct vioapic *io);
 uint64_t vioapic_read_rte(struct vioapic *io, unsigned pin);
 
 extern const struct mmio_bus_ops vioapic_mmio_ops;	/* dev = struct vioapic */

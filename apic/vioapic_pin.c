@@ -66,6 +66,7 @@ void vioapic_set_pin(struct vioapic *io, unsigned pin, bool level)
 		p->latched = false;
 		p->redeliveries = 0;
 		p->storm_held = false;
+		p->storm_until_ns = 0;
 	} else {
 		bool rising = !p->line;
 		p->line = true;
@@ -78,10 +79,10 @@ void vioapic_set_pin(struct vioapic *io, unsigned pin, bool level)
 }
 
 /*
- * A level line still asserted after its EOI is delivered again at once; a device that
- * never drops its line would livelock the guest. After storm_threshold re-deliveries
- * without the line dropping the pin is held (Remote IRR clear, nothing sent) and the
- * storm reported, until the line drops or the guest rewrites the entry.
+ * A level line still asserted after its EOI is delivered again at once (82093AA: Remote
+ * IRR clears and the asserted line requests anew). Past storm_threshold such re-deliveries
+ * without the line dropping, the storm guard (vioapic.h) defers each further one by
+ * VIOAPIC_STORM_INTERVAL_NS and reports the storm once, until the line drops.
  */
 static void redeliver_after_eoi(struct vioapic *io, unsigned pin)
 {
@@ -89,14 +90,18 @@ static void redeliver_after_eoi(struct vioapic *io, unsigned pin)
 
 	if (!p->line || (p->rte & VIOAPIC_RTE_MASKED))
 		return;
-	if (++p->redeliveries > io->storm_threshold) {
-		if (!p->storm_held) {
-			p->storm_held = true;
+	if (io->storm_threshold != VIOAPIC_STORM_GUARD_OFF &&
+	    ++p->redeliveries > io->storm_threshold) {
+		if (p->redeliveries == io->storm_threshold + 1) {
 			apic_stat_inc(&io->vm->stats.ioapic_storms);
 			log_warn("vioapic: interrupt storm on pin %u vector 0x%x: %u re-deliveries "
-				 "on EOI with the line still asserted; pin held until it drops",
-				 pin, (unsigned)(p->rte & VIOAPIC_RTE_VECTOR), p->redeliveries - 1);
+				 "on EOI with the line still asserted; further ones wait %llu us "
+				 "each until it drops", pin, (unsigned)(p->rte & VIOAPIC_RTE_VECTOR),
+				 p->redeliveries - 1, VIOAPIC_STORM_INTERVAL_NS / 1000);
 		}
+		p->storm_held = true;
+		p->storm_until_ns = io->now_ns + VIOAPIC_STORM_INTERVAL_NS;
+		p->latched = true;
 		return;
 	}
 	apic_stat_inc(&io->vm->stats.ioapic_redelivered);
@@ -127,4 +132,32 @@ bool vioapic_pin_storm_held(struct vioapic *io, unsigned pin)
 	held = io->pin[pin].storm_held;
 	spin_unlock(&io->lock);
 	return held;
+}
+
+void vioapic_set_time(struct vioapic *io, uint64_t now_ns)
+{
+	spin_lock(&io->lock);
+	io->now_ns = now_ns;
+	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++) {
+		struct vioapic_pin *p = &io->pin[pin];
+		if (p->storm_held && now_ns >= p->storm_until_ns) {
+			p->storm_held = false;
+			if (p->line) {
+				apic_stat_inc(&io->vm->stats.ioapic_redelivered);
+				vioapic_service_pin(io, pin);
+			}
+		}
+	}
+	spin_unlock(&io->lock);
+}
+
+uint64_t vioapic_next_deadline_ns(struct vioapic *io)
+{
+	uint64_t next = UINT64_MAX;
+	spin_lock(&io->lock);
+	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++)
+		if (io->pin[pin].storm_held && io->pin[pin].storm_until_ns < next)
+			next = io->pin[pin].storm_until_ns;
+	spin_unlock(&io->lock);
+	return next;
 }

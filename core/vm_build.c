@@ -85,6 +85,8 @@ static bool vm_create_interrupts(struct vm *vm, const struct boot_info *bi, bool
 	struct apic_vm_config cfg = {
 		.nr_vcpus = vm->nvcpus,
 		.ioapic_eoi_register = bi->options.ioapic == IOAPIC_V20,
+		.storm_threshold = bi->options.storm_guard ? bi->options.storm_guard
+							   : VIOAPIC_STORM_GUARD_OFF,
 		.apicv = apicv,
 		.x2apic = true,
 		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?
@@ -123,6 +125,27 @@ static bool vm_create_devices(struct vm *vm)
 	return platform_register_devices(&vm->devices, &vm->io, &cfg, &cb);
 }
 
+/*
+ * Zeroes the pages of [ram, ram + size) that are not zero already; returns how many. Reading
+ * a page the firmware never touched costs little, where writing it would make an emulator
+ * (or a host hypervisor) allocate it: a plain memset of 512 MiB took 5.7 s under QEMU's TCG.
+ */
+static uint64_t vm_zero_ram(uint8_t *ram, uint64_t size)
+{
+	uint64_t dirty = 0;
+	for (uint64_t off = 0; off + 4096 <= size; off += 4096) {
+		/* REPE SCASQ: one instruction per page that stops at the first non-zero quad. */
+		const uint64_t *q = (const uint64_t *)(ram + off);
+		uint64_t left = 512;
+		__asm__ volatile("repe scasq" : "+D"(q), "+c"(left) : "a"(0ull) : "memory", "cc");
+		if (left || q[-1]) {
+			memset(ram + off, 0, 4096);
+			dirty++;
+		}
+	}
+	return dirty;
+}
+
 bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops *ops,
 	       unsigned ncpus)
 {
@@ -137,6 +160,13 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 		log_error("vm: no guest RAM was allocated");
 		return false;
 	}
+	/* The firmware hands the block over as it left it: whatever it held is nobody's
+	 * business of the guest's (tests/guests/ram_zero.c). Before the loaders write. */
+	uint64_t t0 = tsc_now_ns();
+	uint64_t dirty = vm_zero_ram(vm->mem.hva, vm->mem.size);
+	log_debug("vm: %llu MiB of guest RAM checked in %llu ms, %llu pages held data and were "
+		  "zeroed", (unsigned long long)(vm->mem.size >> 20),
+		  (unsigned long long)((tsc_now_ns() - t0) / 1000000), (unsigned long long)dirty);
 	/* apicv=on asks the backend for hardware APIC virtualization; one without it says so
 	 * rather than silently running the TPR-shadow configuration instead. */
 	bool apicv = bi->options.apicv == APICV_ON;

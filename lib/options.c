@@ -43,13 +43,16 @@ static const struct option_desc option_table[] = {
 	  0, 0, "vIOAPIC version: 0x20 has the EOI register (Directed EOI offered), 0x11 not" },
 	{ "apicv", OPT_ENUM, offsetof(struct nestor_options, apicv), 0, apicv_choices, 0, 0,
 	  "hardware APIC virtualization (off: TPR shadow / V_TPR only)" },
+	{ "ioapic-storm-guard", OPT_UINT, offsetof(struct nestor_options, storm_guard), 0, NULL,
+	  0, 1000000, "level re-deliveries at EOI before the vIOAPIC throttles them to one per "
+	  "ms (0: never; docs/apic.md)" },
 	{ "kernel", OPT_STRING, offsetof(struct nestor_options, kernel), OPTIONS_PATH_MAX,
 	  NULL, 0, 0, "payload file on the boot volume" },
 	{ "initrd", OPT_STRING, offsetof(struct nestor_options, initrd), OPTIONS_PATH_MAX,
 	  NULL, 0, 0, "initrd / first module file" },
 	{ "append", OPT_STRING, offsetof(struct nestor_options, append), OPTIONS_STRING_MAX,
 	  NULL, 0, 0, "payload command line" },
-	{ "nested_paging", OPT_ENUM, offsetof(struct nestor_options, nested_paging), 0,
+	{ "nested-paging", OPT_ENUM, offsetof(struct nestor_options, nested_paging), 0,
 	  nested_paging_choices, 0, 0,
 	  "nested paging for L1's guests (off: L1 uses shadow paging)" },
 };
@@ -64,6 +67,7 @@ void options_set_defaults(struct nestor_options *o)
 	o->smp = 0;
 	o->mem_mb = 256;
 	o->apicv = APICV_OFF;
+	o->storm_guard = 1000;	/* VIOAPIC_DEFAULT_STORM_THRESHOLD (lib/ cannot name apic/) */
 }
 
 static bool is_space(char c)

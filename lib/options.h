@@ -60,6 +60,7 @@ struct nestor_options {
 	enum personality personality;
 	enum ioapic_model ioapic;
 	enum apicv_mode apicv;
+	unsigned storm_guard;		/* ioapic-storm-guard=: re-deliveries before throttling, 0 off */
 	enum nested_paging nested_paging;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];

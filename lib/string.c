@@ -3,10 +3,22 @@
 
 #include <stdint.h>
 
+/*
+ * The bulk as REP STOSQ: one instruction the CPU (or an emulator's helper) runs at memory
+ * speed, where a byte loop costs an instruction or more per byte; zeroing 512 MiB of guest
+ * RAM took 7 s under QEMU's TCG as a byte loop.
+ */
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
-	while (n--)
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	uint64_t pattern = 0x0101010101010101ull * (unsigned char)c;
+	size_t quads = n / 8;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(quads) : "a"(pattern) : "memory");
+	for (n &= 7; n; n--)
 		*d++ = (unsigned char)c;
 	return dst;
 }

@@ -7,12 +7,12 @@
 #   make guests-check  build them and run the bare-QEMU reference tier (pytest)
 
 GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint tpr nmi \
-	intr_shadow singlestep archrules \
+	intr_shadow singlestep archrules stop_kick ram_zero level_hold \
 	wild_access triple_fault seed000
 
 GUEST_DIR    := tests/guests
 GUEST_OUT    := $(BUILD)/guests
-GUEST_LIB_C  := $(wildcard $(GUEST_DIR)/lib/*.c) lib/format.c lib/string.c
+GUEST_LIB_C  := $(wildcard $(GUEST_DIR)/lib/*.c) lib/format.c lib/string.c drivers/pit_calibrate.c
 GUEST_LIB_S  := $(wildcard $(GUEST_DIR)/lib/*.S)
 GUEST_LIB_OBJS := $(GUEST_LIB_C:%.c=$(GUEST_OUT)/obj/%.o) $(GUEST_LIB_S:%.S=$(GUEST_OUT)/obj/%.o)
 GUEST_ELFS   := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
@@ -44,7 +44,7 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.elf64
 
 .PRECIOUS: $(GUEST_OUT)/%.elf64 $(GUEST_OUT)/obj/%.o
 -include $(GUEST_OUT)/obj/$(GUEST_DIR)/*.d $(GUEST_OUT)/obj/$(GUEST_DIR)/lib/*.d \
-	$(GUEST_OUT)/obj/lib/*.d
+	$(GUEST_OUT)/obj/lib/*.d $(GUEST_OUT)/obj/drivers/*.d
 
 .PHONY: guests guests-check
 guests: $(GUEST_ELFS)

@@ -20,6 +20,10 @@ void vm_request_stop(struct vm *vm, unsigned status, const char *fmt, ...)
 	fmt_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
 	log_info("vm: stopping: %s", vm->stop_reason);
+	/* Every vCPU must see the stop in bounded time, also one halted with no timer armed:
+	 * the kick IPI ends its wait (vm/vcpu_entry.c) or its guest's run (an INTR exit). */
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		apic_vm_kick(&vm->apic, i);
 }
 
 void vm_stop_vcpu(struct vcpu *v, const char *fmt, ...)

@@ -3,9 +3,11 @@
 
 void vm_devices_tick(struct vm *vm)
 {
+	uint64_t now = vm_now_ns(vm);
 	spin_lock(&vm->device_lock);
-	platform_set_time(&vm->devices, vm_now_ns(vm));
+	platform_set_time(&vm->devices, now);
 	spin_unlock(&vm->device_lock);
+	vioapic_set_time(&vm->apic.ioapic, now);
 }
 
 uint32_t vm_io_read(struct vm *vm, uint16_t port, unsigned size)
@@ -33,6 +35,9 @@ uint64_t vm_next_deadline_ns(struct vm *vm, const struct vcpu *v)
 		spin_lock(&vm->device_lock);
 		uint64_t d = platform_next_deadline(&vm->devices);
 		spin_unlock(&vm->device_lock);
+		if (d < next)
+			next = d;
+		d = vioapic_next_deadline_ns(&vm->apic.ioapic);
 		if (d < next)
 			next = d;
 	}

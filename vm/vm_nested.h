@@ -12,7 +12,7 @@
  */
 struct vm_nested_offer {
 	bool wanted;			/* the personality offers virtualization to L1 */
-	bool paging;			/* nested paging for L1's guests (option nested_paging) */
+	bool paging;			/* nested paging for L1's guests (option nested-paging) */
 	/* SVM (APM Vol. 2, 15.4): CPUID 8000_0001h.ECX[2], leaf 8000_000Ah below, VM_CR with
 	 * SVMDIS clear, VM_HSAVE_PA, EFER.SVME. */
 	bool svm;

@@ -226,6 +226,11 @@ void guest_main(void)
 	check_pit();
 	check_fwcfg();
 	check_string_io();
-	outb(0x80, 0x42);	/* POST code: accepted and forgotten, the guest goes on */
-	report_pass("port80-write-accepted");
+	outb(0x80, 0x42);	/* POST code */
+	uint8_t back = inb(0x80);
+	outb(0x80, 0xa5);
+	uint8_t back2 = inb(0x80);
+	report_info("port 0x80 reads back %#x after 0x42, %#x after 0xa5", back, back2);
+	report_check(back == 0x42 && back2 == 0xa5, "port80-write-accepted",
+		     "the POST latch reads back %#x and %#x (want 0x42, 0xa5)", back, back2);
 }

@@ -287,6 +287,9 @@ GUESTS: Dict[str, GuestSpec] = {s.name: s for s in (
         "cr0-pg-without-pe-gp", "cr0-pg-off-in-64bit-gp", "cr0-ts-and-clts",
         "cr8-reserved-bits-gp", "efer-lme-change-under-paging-gp", "efer-reserved-bit-gp",
         "efer-svme-follows-cpuid", "efer-ffxsr-follows-cpuid", "xsetbv-rules")),
+    GuestSpec("stop_kick", ("two-cpus", "ap-ends-run")),
+    GuestSpec("ram_zero", ("memory-size", "upper-ram-zero")),
+    GuestSpec("level_hold", ("long-level-served-to-the-end",)),
     GuestSpec("seed000", (
         "service-vector-taken", "held-while-in-service", "delivered-at-once",
         "exactly-once-in-priority-order", "apic-idle-after-round", "all-rounds-run"),
@@ -316,6 +319,14 @@ QEMU_TCG = Profile(
             "tsc-msr-matches-rdtsc": "QEMU 7.2 TCG reads IA32_TIME_STAMP_COUNTER as 0",
             "unknown-rdmsr-gp": "QEMU 7.2 TCG returns 0 for unknown MSRs instead of #GP",
             "unknown-wrmsr-gp": "QEMU 7.2 TCG ignores writes to unknown MSRs instead of #GP",
+        },
+        "portio": {
+            "port80-write-accepted": "QEMU's port 0x80 is write-only (reads 0xff); nestor's "
+                                     "POST port latches the last value written",
+        },
+        "ram_zero": {
+            "upper-ram-zero": "QEMU's multiboot loader leaves data of its own in upper memory "
+                              "(measured: 32 pages from 0xefdf000 with -m 256)",
         },
         "xapic": {
             "lvt-reserved-bits": _QEMU72_TCG_LAPIC,

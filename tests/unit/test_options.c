@@ -48,6 +48,19 @@ static void test_apicv(void **state)
 	assert_int_equal(o.apicv, APICV_OFF);
 }
 
+/* The vIOAPIC storm guard: on by default at 1000 re-deliveries, 0 turns it off. */
+static void test_storm_guard(void **state)
+{
+	(void)state;
+	assert_true(parse(""));
+	assert_int_equal(o.storm_guard, 1000);
+	assert_true(parse("ioapic-storm-guard=0"));
+	assert_int_equal(o.storm_guard, 0);
+	assert_true(parse("ioapic-storm-guard=50"));
+	assert_int_equal(o.storm_guard, 50);
+	assert_false(parse("ioapic-storm-guard=off"));
+}
+
 static void test_values(void **state)
 {
 	(void)state;
@@ -93,7 +106,8 @@ static void test_errors(void **state)
 	(void)state;
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
-				 "ioapic, apicv, kernel, initrd, append, nested_paging)");
+				 "ioapic, apicv, ioapic-storm-guard, kernel, initrd, append, "
+				 "nested-paging)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -107,7 +121,7 @@ static void test_errors(void **state)
 	assert_string_equal(err, "option append: unterminated quote");
 	assert_false(parse("personality=hyperv"));
 	assert_string_equal(err, "option personality: bad value 'hyperv' (expected none|native|kvm)");
-	assert_true(parse("personality=kvm nested_paging=off"));
+	assert_true(parse("personality=kvm nested-paging=off"));
 	assert_int_equal(o.personality, PERSONALITY_KVM);
 	assert_int_equal(o.nested_paging, NESTED_PAGING_OFF);
 	assert_false(parse("log"));
@@ -149,6 +163,7 @@ int main(void)
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_values, setup),
 		cmocka_unit_test_setup(test_apicv, setup),
+		cmocka_unit_test_setup(test_storm_guard, setup),
 		cmocka_unit_test_setup(test_quotes_comments_whitespace, setup),
 		cmocka_unit_test_setup(test_image_name_skipped_only_first, setup),
 		cmocka_unit_test_setup(test_errors, setup),

@@ -175,6 +175,7 @@ static void test_storm_guard(void **state)
 	unsigned deliveries = 0;
 	(void)state;
 	ioapic_write_rte(&vm, 7, rte_fixed(0x77, 0, true));
+	vioapic_set_time(io, 0);
 	vioapic_set_pin(io, 7, true);				/* a device that never lets go */
 	for (int i = 0; i < 100; i++) {
 		if (enter_guest(v, intr_open(), (uint64_t)i, &d) < 0)
@@ -186,11 +187,25 @@ static void test_storm_guard(void **state)
 	assert_int_equal(vm.stats.ioapic_storms, 1);
 	assert_true(vioapic_pin_storm_held(io, 7));
 	assert_true(capture_contains("interrupt storm on pin 7 vector 0x77"));
-	/* The line drops: the hold ends and the next assertion is delivered. */
+	/* Throttled, not wedged: one more re-delivery per interval of VM time. */
+	assert_int_equal(vioapic_next_deadline_ns(io), VIOAPIC_STORM_INTERVAL_NS);
+	vioapic_set_time(io, VIOAPIC_STORM_INTERVAL_NS - 1);
+	assert_true(enter_guest(v, intr_open(), 200, &d) < 0);
+	for (uint64_t t = 1; t <= 5; t++) {
+		vioapic_set_time(io, t * VIOAPIC_STORM_INTERVAL_NS);
+		assert_false(vioapic_pin_storm_held(io, 7));
+		assert_int_equal(enter_guest(v, intr_open(), 200 + t, &d), 0x77);
+		lapic_write(v, APIC_REG_EOI, 0);		/* the line is still high */
+		assert_true(vioapic_pin_storm_held(io, 7));
+		assert_true(enter_guest(v, intr_open(), 200 + t, &d) < 0);
+	}
+	assert_int_equal(vm.stats.ioapic_storms, 1);		/* reported once per storm */
+	/* The line drops: the hold ends and the next assertion is delivered at once. */
 	vioapic_set_pin(io, 7, false);
 	assert_false(vioapic_pin_storm_held(io, 7));
+	assert_int_equal(vioapic_next_deadline_ns(io), UINT64_MAX);
 	vioapic_set_pin(io, 7, true);
-	assert_int_equal(enter_guest(v, intr_open(), 200, &d), 0x77);
+	assert_int_equal(enter_guest(v, intr_open(), 300, &d), 0x77);
 	/* Rewriting the entry also lifts a hold. */
 	for (int i = 0; i < 40; i++)
 		lapic_write(v, APIC_REG_EOI, 0), enter_guest(v, intr_open(), 300, &d);
@@ -198,6 +213,23 @@ static void test_storm_guard(void **state)
 	ioapic_write_rte(&vm, 7, rte_fixed(0x77, 0, true));
 	assert_false(vioapic_pin_storm_held(io, 7));
 	assert_int_equal(enter_guest(v, intr_open(), 400, &d), 0x77);
+}
+
+/* ioapic-storm-guard=0: the guard is off and a stuck line re-delivers at every EOI. */
+static void test_storm_guard_off(void **state)
+{
+	struct vlapic *v = &vm.vcpu[0];
+	struct apic_decision d;
+	(void)state;
+	make_vm(true, VIOAPIC_STORM_GUARD_OFF);
+	ioapic_write_rte(&vm, 7, rte_fixed(0x77, 0, true));
+	vioapic_set_pin(io, 7, true);
+	for (int i = 0; i < 5000; i++) {
+		assert_int_equal(enter_guest(v, intr_open(), (uint64_t)i, &d), 0x77);
+		lapic_write(v, APIC_REG_EOI, 0);
+	}
+	assert_int_equal(vm.stats.ioapic_storms, 0);
+	assert_false(vioapic_pin_storm_held(io, 7));
 }
 
 static void test_destinations_and_modes(void **state)
@@ -235,6 +267,7 @@ int main(void)
 		cmocka_unit_test_setup(test_level_remote_irr_and_eoi, setup),
 		cmocka_unit_test_setup(test_eoi_register, setup),
 		cmocka_unit_test_setup(test_storm_guard, setup),
+		cmocka_unit_test_setup(test_storm_guard_off, setup),
 		cmocka_unit_test_setup(test_destinations_and_modes, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

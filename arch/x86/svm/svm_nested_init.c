@@ -17,7 +17,7 @@
 
 /*
  * The features offered are exactly those nestor implements for L1: nested paging (a
- * shadow of L1's table, svm_npt_shadow.c) unless nested_paging=off. Not offered, so not
+ * shadow of L1's table, svm_npt_shadow.c) unless nested-paging=off. Not offered, so not
  * honoured: NRIPS (L1 decodes), clean bits (vmcb02 is rebuilt at every VMRUN), flush by
  * ASID (any TLB_CONTROL flushes everything), VGIF, virtual VMSAVE/VMLOAD, LBR
  * virtualization, decode assists, pause filter, AVIC.
