@@ -32,6 +32,9 @@ struct vm {
 	char stop_reason[120];
 	/* Guest clock: nanoseconds of host time since the VM started. */
 	uint64_t start_ns;
+	/* The TSC at that instant: VM time and the guests' TSC have one epoch (the vLAPIC's
+	 * TSC-deadline conversion uses it). */
+	uint64_t start_tsc;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
 };
 
