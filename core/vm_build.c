@@ -153,6 +153,7 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	vm->mem.hva = (uint8_t *)bi->guest_ram;
 	vm->mem.size = (uint64_t)bi->options.mem_mb << 20;
 	vm->nvcpus = ncpus < VM_MAX_VCPUS ? ncpus : VM_MAX_VCPUS;
+	vm->test_fault = bi->options.fault;
 	vm->start_tsc = rdtsc();
 	vm->start_ns = tsc_ns_at(vm->start_tsc);
 	io_bus_init(&vm->io);

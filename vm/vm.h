@@ -36,6 +36,9 @@ struct vm {
 	 * TSC-deadline conversion uses it). */
 	uint64_t start_tsc;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
+	/* A failure of the backend's own to provoke once (option fault=vmwrite|invept, enum
+	 * debug_fault), so the test suite sees how it is reported; 0 normally. */
+	unsigned test_fault;
 };
 
 /*
