@@ -41,6 +41,7 @@ $(BUILD)/unit/$(1): tests/unit/$(1).c $$(UNIT_SRCS_$(1)) | deps
 -include $(BUILD)/unit/$(1).d
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target_rule,$(t))))
 
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
 
@@ -94,3 +95,4 @@ help:
 	@echo "make bochs    the same under Bochs (VMX, 1 vCPU)"
 	@echo "make check    install what is missing, build, run unit and integration tests"
 	@echo "make unit     host unit tests only (cmocka)"
+	@echo "make fuzz     every libFuzzer target FUZZ_S seconds (default 60), one table line each"

@@ -1,0 +1,65 @@
+# mk/fuzz.mk: libFuzzer targets (tests/fuzz/), built with clang, ASan and UBSan (docs/reliability.md).
+#
+# A target is tests/fuzz/<name>.c plus the very same project sources the image links;
+# adding one is one line in the fragment that owns those sources:
+#   FUZZ_TARGETS += fuzz_foo; FUZZ_SRCS_fuzz_foo := $(FOO_PURE) core/format.c core/log.c
+# Optional: FUZZ_LIBS_<name> (host libraries), FUZZ_MAXLEN_<name> (libFuzzer -max_len),
+# FUZZ_SEEDS_<name> (generated seed files: rules that build them go beside the line).
+# Inputs: tests/fuzz/corpus/<name>/ (seeds, read-only), tests/fuzz/regressions/<name>/
+# (every crash found, replayed by `make check`), build/fuzz/work/<name>/ (what runs add).
+#
+#   make fuzz-build            build every target
+#   make fuzz-replay           run every target once over its seeds and regressions
+#   make fuzz FUZZ_S=N         fuzz each target N seconds (one after another), print the table
+#   make fuzz-check            the `make check` tier: replay, then FUZZ_CHECK_S seconds each
+#   make fuzz-one FUZZ_TARGET=name FUZZ_S=N   one target only
+
+FUZZ_CC      ?= clang
+FUZZ_S       ?= 60
+FUZZ_CHECK_S ?= 10
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror -Wno-unused-function \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+FUZZ_TARGETS :=
+
+# The targets of the areas fuzz.mk sees first; other fragments add theirs the same way.
+FUZZ_TARGETS += fuzz_vlapic fuzz_vioapic
+FUZZ_SRCS_fuzz_vlapic  = $(APIC_TEST_SRCS)
+FUZZ_SRCS_fuzz_vioapic = $(APIC_TEST_SRCS)
+FUZZ_SRCS_fuzz_vpic    = $(APIC_TEST_SRCS)
+
+# One compiler run per target compiles and links all its sources, so there is no per-object
+# dependency file: every project header is a prerequisite instead.
+FUZZ_HEADERS = $(wildcard */*.h */*/*.h */*/*/*.h)
+
+define fuzz_target_rule
+$(FUZZ_DIR)/bin/$(1): tests/fuzz/$(1).c $$(FUZZ_SRCS_$(1)) $$(FUZZ_HEADERS) mk/fuzz.mk | deps
+	@mkdir -p $$(@D)
+	@echo "  FUZZCC  $$@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/$(1).c $$(FUZZ_SRCS_$(1)) $$(FUZZ_LIBS_$(1))
+endef
+
+# The Makefile instantiates fuzz_target_rule after every fragment is read, so a fragment
+# read after this one (and its source lists) can still add targets.
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
+FUZZ_ARGS = $(foreach t,$(FUZZ_TARGETS),$(t):$(or $(FUZZ_MAXLEN_$(t)),4096))
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-check fuzz-one
+fuzz-build: $(FUZZ_BINS)
+
+fuzz-replay: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
+	@./tools/fuzz-run --build $(FUZZ_DIR) --replay $(FUZZ_ARGS)
+
+fuzz: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
+	@./tools/fuzz-run --build $(FUZZ_DIR) --seconds $(FUZZ_S) $(FUZZ_ARGS)
+
+fuzz-one: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
+	@./tools/fuzz-run --build $(FUZZ_DIR) --seconds $(FUZZ_S) \
+	  $(filter $(FUZZ_TARGET):%,$(FUZZ_ARGS))
+
+fuzz-check: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
+	@./tools/fuzz-run --build $(FUZZ_DIR) --replay $(FUZZ_ARGS)
+	@./tools/fuzz-run --build $(FUZZ_DIR) --seconds $(FUZZ_CHECK_S) $(FUZZ_ARGS)
+
+CHECK_PREREQS += fuzz-check
