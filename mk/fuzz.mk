@@ -24,7 +24,7 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror -
 FUZZ_TARGETS :=
 
 # The targets of the areas fuzz.mk sees first; other fragments add theirs the same way.
-FUZZ_TARGETS += fuzz_vlapic fuzz_vioapic
+FUZZ_TARGETS += fuzz_vlapic fuzz_vioapic fuzz_vpic
 FUZZ_SRCS_fuzz_vlapic  = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vioapic = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vpic    = $(APIC_TEST_SRCS)
