@@ -18,7 +18,10 @@ FUZZ_CC      ?= clang
 FUZZ_S       ?= 60
 FUZZ_CHECK_S ?= 10
 FUZZ_DIR     := $(BUILD)/fuzz
+# -Wno-missing-field-initializers: clang (unlike gcc, which builds the image) also warns on
+# the decoder's designated-initializer tables.
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror -Wno-unused-function \
+	-Wno-missing-field-initializers \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 FUZZ_TARGETS :=
@@ -28,6 +31,18 @@ FUZZ_TARGETS += fuzz_vlapic fuzz_vioapic fuzz_vpic
 FUZZ_SRCS_fuzz_vlapic  = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vioapic = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vpic    = $(APIC_TEST_SRCS)
+
+FUZZ_TARGETS += fuzz_decode fuzz_mmio_emul
+FUZZ_SRCS_fuzz_decode    = $(DECODE_PURE) $(filter-out %/corpus.c,$(DECODE_DIFF_SRCS))
+FUZZ_LIBS_fuzz_decode    = -lcapstone
+FUZZ_MAXLEN_fuzz_decode  = 32
+FUZZ_SRCS_fuzz_mmio_emul = $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c core/format.c core/log.c
+
+FUZZ_TARGETS += fuzz_loader fuzz_firmware
+FUZZ_SRCS_fuzz_loader   = $(FIRMWARE_C) $(LOADERS_C) $(LOG_C)
+FUZZ_MAXLEN_fuzz_loader = 65536
+FUZZ_SRCS_fuzz_firmware = $(FIRMWARE_C) $(LOG_C)
+FUZZ_SRCS_fuzz_options  = $(UNIT_SRCS_test_options)
 
 # One compiler run per target compiles and links all its sources, so there is no per-object
 # dependency file: every project header is a prerequisite instead.
