@@ -38,7 +38,7 @@ FUZZ_LIBS_fuzz_decode    = -lcapstone
 FUZZ_MAXLEN_fuzz_decode  = 32
 FUZZ_SRCS_fuzz_mmio_emul = $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c core/format.c core/log.c
 
-FUZZ_TARGETS += fuzz_loader fuzz_firmware
+FUZZ_TARGETS += fuzz_loader fuzz_firmware fuzz_options
 FUZZ_SRCS_fuzz_loader   = $(FIRMWARE_C) $(LOADERS_C) $(LOG_C)
 FUZZ_MAXLEN_fuzz_loader = 65536
 FUZZ_SRCS_fuzz_firmware = $(FIRMWARE_C) $(LOG_C)
