@@ -13,6 +13,7 @@
 #   make fuzz FUZZ_S=N         fuzz each target N seconds (one after another), print the table
 #   make fuzz-check            the `make check` tier: replay, then FUZZ_CHECK_S seconds each
 #   make fuzz-one FUZZ_TARGET=name FUZZ_S=N   one target only
+#   make fuzz-seeds            rewrite tests/fuzz/corpus from tests/fuzz/gen-seeds
 
 FUZZ_CC      ?= clang
 FUZZ_S       ?= 60
@@ -41,6 +42,8 @@ FUZZ_SRCS_fuzz_mmio_emul = $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_m
 FUZZ_TARGETS += fuzz_loader fuzz_firmware fuzz_options
 FUZZ_SRCS_fuzz_loader   = $(FIRMWARE_C) $(LOADERS_C) $(LOG_C)
 FUZZ_MAXLEN_fuzz_loader = 65536
+# The loader tests' fixture kernels are seeds as they are (rule in mk/loaders.mk).
+FUZZ_SEEDS_fuzz_loader  = $(FUZZ_DIR)/seeds/fuzz_loader/.stamp
 FUZZ_SRCS_fuzz_firmware = $(FIRMWARE_C) $(LOG_C)
 FUZZ_SRCS_fuzz_options  = $(UNIT_SRCS_test_options)
 
@@ -60,7 +63,11 @@ endef
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
 FUZZ_ARGS = $(foreach t,$(FUZZ_TARGETS),$(t):$(or $(FUZZ_MAXLEN_$(t)),4096))
 
-.PHONY: fuzz fuzz-build fuzz-replay fuzz-check fuzz-one
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-check fuzz-one fuzz-seeds
+# Rewrites tests/fuzz/corpus from tests/fuzz/gen-seeds (the committed seeds are its output).
+fuzz-seeds:
+	$(PYTHON) tests/fuzz/gen-seeds tests/fuzz/corpus
+
 fuzz-build: $(FUZZ_BINS)
 
 fuzz-replay: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))

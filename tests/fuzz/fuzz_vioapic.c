@@ -15,7 +15,9 @@
  *  - nothing is delivered by dropping a line, by a masked pin, by a level pin whose
  *    Remote IRR is set or that the storm guard holds, or by re-asserting a line that is
  *    already high on an edge pin (one edge, one interrupt);
- *  - Remote IRR is set only by a delivery some local APIC accepted;
+ *  - Remote IRR is set only by a delivery some local APIC accepted, and a local APIC
+ *    EOI with Directed EOI on changes no Remote IRR and re-delivers nothing (SDM
+ *    11.8.5, seed 002);
  *  - the storm guard's count never passes its threshold by more than one;
  * plus the vLAPIC checks of fuzz_apic.h (PPR, TPR threshold, no double delivery) and
  * the final drain: no vector left pending on an enabled vCPU.
@@ -69,6 +71,27 @@ static uint64_t make_rte(struct fuzz_in *in)
 	return rte | (uint64_t)((g & 0x80) ? fuzz_u8(in) : (g & 0x0f)) << VIOAPIC_RTE_DEST_SHIFT;
 }
 
+/*
+ * A local APIC EOI. With Directed EOI (SPIV bit 12, SDM 11.8.5) a level vector's EOI is
+ * not broadcast: no entry's Remote IRR may change and nothing is re-delivered (seed 002).
+ */
+static void lapic_eoi(struct vlapic *v)
+{
+	int isrv = vec256_highest(&v->isr);
+	bool suppressed = isrv >= 0 && vec256_test(&v->tmr, (unsigned)isrv) &&
+			  (v->spiv & APIC_SPIV_DIRECTED_EOI);
+	uint64_t before[VIOAPIC_PINS], delivered = vm.stats.ioapic_delivered;
+
+	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++)
+		before[pin] = vm.ioapic.pin[pin].rte;
+	reg_write(v, APIC_REG_EOI, 0);
+	for (unsigned pin = 0; suppressed && pin < VIOAPIC_PINS; pin++)
+		FUZZ_CHECK(!((before[pin] ^ vm.ioapic.pin[pin].rte) & VIOAPIC_RTE_REMOTE_IRR),
+			   "pin %u: Remote IRR changed by a suppressed EOI of vector %#x", pin, isrv);
+	FUZZ_CHECK(!suppressed || vm.stats.ioapic_delivered == delivered,
+		   "a suppressed EOI of vector %#x made the I/O APIC deliver", isrv);
+}
+
 static const unsigned sizes[4] = { 1, 2, 4, 8 };
 static const unsigned offsets[4] = { VIOAPIC_REGSEL, VIOAPIC_WINDOW, VIOAPIC_EOI, 0 };
 
@@ -76,7 +99,7 @@ static void pin_op(struct fuzz_in *in)
 {
 	struct vioapic *io = &vm.ioapic;
 	uint8_t f = fuzz_u8(in);
-	unsigned pin = f % VIOAPIC_PINS;
+	unsigned pin = (f & 0x7f) % VIOAPIC_PINS;
 	bool level = f & 0x80;
 	struct vioapic_pin before = io->pin[pin];
 	uint64_t delivered = vm.stats.ioapic_delivered;
@@ -101,7 +124,7 @@ static void one_op(struct fuzz_in *in)
 	uint8_t op = fuzz_u8(in);
 	struct vlapic *v = &vm.vcpu[(op >> 4) % vm.cfg.nr_vcpus];
 
-	switch (op % 12) {
+	switch (op & 0x0f) {	/* high nibble: the vCPU */
 	case 0: {	/* MMIO write: the three registers, or any offset */
 		uint8_t f = fuzz_u8(in);
 		unsigned offset = (f & 3) == 3 ? fuzz_u8(in) : offsets[f & 3];
@@ -137,7 +160,7 @@ static void one_op(struct fuzz_in *in)
 		break;
 	}
 	case 8:
-		reg_write(v, APIC_REG_EOI, 0);
+		lapic_eoi(v);
 		break;
 	case 9: {	/* SPIV: enable, Directed EOI */
 		uint8_t f = fuzz_u8(in);
