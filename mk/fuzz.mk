@@ -33,6 +33,9 @@ FUZZ_SRCS_fuzz_vlapic  = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vioapic = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vpic    = $(APIC_TEST_SRCS)
 
+FUZZ_TARGETS += fuzz_platform
+FUZZ_SRCS_fuzz_platform = $(UNIT_SRCS_test_dev_platform)
+
 FUZZ_TARGETS += fuzz_decode fuzz_mmio_emul
 FUZZ_SRCS_fuzz_decode    = $(DECODE_PURE) $(filter-out %/corpus.c,$(DECODE_DIFF_SRCS))
 FUZZ_LIBS_fuzz_decode    = -lcapstone
