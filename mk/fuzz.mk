@@ -1,8 +1,10 @@
 # mk/fuzz.mk: libFuzzer targets (tests/fuzz/), built with clang, ASan and UBSan (docs/reliability.md).
 #
 # A target is tests/fuzz/<name>.c plus the very same project sources the image links;
-# adding one is one line in the fragment that owns those sources:
-#   FUZZ_TARGETS += fuzz_foo; FUZZ_SRCS_fuzz_foo := $(FOO_PURE) core/format.c core/log.c
+# adding one is one line, in the fragment that owns those sources (any mk/*.mk: the
+# Makefile instantiates the rules after reading every fragment):
+#   $(call fuzz_target,fuzz_foo,$(FOO_PURE) core/format.c core/log.c)
+# which is short for FUZZ_TARGETS += fuzz_foo and FUZZ_SRCS_fuzz_foo := <sources>.
 # Optional: FUZZ_LIBS_<name> (host libraries), FUZZ_MAXLEN_<name> (libFuzzer -max_len),
 # FUZZ_SEEDS_<name> (generated seed files: rules that build them go beside the line).
 # Inputs: tests/fuzz/corpus/<name>/ (seeds, read-only), tests/fuzz/regressions/<name>/
@@ -25,9 +27,7 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -I. -DNESTOR_HOST_TEST -Wall -Wextra -Werror -
 	-Wno-missing-field-initializers \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-FUZZ_TARGETS :=
-
-# The targets of the areas fuzz.mk sees first; other fragments add theirs the same way.
+# Source lists by reference (=), so they may come from fragments read after this one.
 FUZZ_TARGETS += fuzz_vlapic fuzz_vioapic fuzz_vpic
 FUZZ_SRCS_fuzz_vlapic  = $(APIC_TEST_SRCS)
 FUZZ_SRCS_fuzz_vioapic = $(APIC_TEST_SRCS)
