@@ -13,6 +13,7 @@
 #   make fuzz-build            build every target
 #   make fuzz-replay           run every target once over its seeds and regressions
 #   make fuzz FUZZ_S=N         fuzz each target N seconds (one after another), print the table
+#   make fuzz FUZZ_CPU_S=N     the same, each target until it has used N CPU-seconds
 #   make fuzz-check            the `make check` tier: replay, then FUZZ_CHECK_S seconds each
 #   make fuzz-one FUZZ_TARGET=name FUZZ_S=N   one target only
 #   make fuzz-seeds            rewrite tests/fuzz/corpus from tests/fuzz/gen-seeds
@@ -76,12 +77,14 @@ fuzz-build: $(FUZZ_BINS)
 fuzz-replay: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
 	@./tools/fuzz-run --build $(FUZZ_DIR) --replay $(FUZZ_ARGS)
 
+# FUZZ_CPU_S=N instead: each target until it has used N CPU-seconds (for loaded machines).
+FUZZ_BUDGET = $(if $(FUZZ_CPU_S),--cpu-seconds $(FUZZ_CPU_S),--seconds $(FUZZ_S))
+
 fuzz: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
-	@./tools/fuzz-run --build $(FUZZ_DIR) --seconds $(FUZZ_S) $(FUZZ_ARGS)
+	@./tools/fuzz-run --build $(FUZZ_DIR) $(FUZZ_BUDGET) $(FUZZ_ARGS)
 
 fuzz-one: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
-	@./tools/fuzz-run --build $(FUZZ_DIR) --seconds $(FUZZ_S) \
-	  $(filter $(FUZZ_TARGET):%,$(FUZZ_ARGS))
+	@./tools/fuzz-run --build $(FUZZ_DIR) $(FUZZ_BUDGET) $(filter $(FUZZ_TARGET):%,$(FUZZ_ARGS))
 
 fuzz-check: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
 	@./tools/fuzz-run --build $(FUZZ_DIR) --replay $(FUZZ_ARGS)
