@@ -77,8 +77,10 @@ fuzz-build: $(FUZZ_BINS)
 fuzz-replay: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
 	@./tools/fuzz-run --build $(FUZZ_DIR) --replay $(FUZZ_ARGS)
 
-# FUZZ_CPU_S=N instead: each target until it has used N CPU-seconds (for loaded machines).
-FUZZ_BUDGET = $(if $(FUZZ_CPU_S),--cpu-seconds $(FUZZ_CPU_S),--seconds $(FUZZ_S))
+# FUZZ_CPU_S=N instead: each target until it has used N CPU-seconds (for loaded machines);
+# FUZZ_JOBS=N: up to N targets at once, but never more than one core busy (tools/fuzz-run).
+FUZZ_JOBS   ?= 1
+FUZZ_BUDGET = $(if $(FUZZ_CPU_S),--cpu-seconds $(FUZZ_CPU_S),--seconds $(FUZZ_S)) --jobs $(FUZZ_JOBS)
 
 fuzz: fuzz-build $(foreach t,$(FUZZ_TARGETS),$(FUZZ_SEEDS_$(t)))
 	@./tools/fuzz-run --build $(FUZZ_DIR) $(FUZZ_BUDGET) $(FUZZ_ARGS)
