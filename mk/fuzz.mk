@@ -41,7 +41,7 @@ FUZZ_TARGETS += fuzz_decode fuzz_mmio_emul
 FUZZ_SRCS_fuzz_decode    = $(DECODE_PURE) $(filter-out %/corpus.c,$(DECODE_DIFF_SRCS))
 FUZZ_LIBS_fuzz_decode    = -lcapstone
 FUZZ_MAXLEN_fuzz_decode  = 32
-FUZZ_SRCS_fuzz_mmio_emul = $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c core/format.c core/log.c
+FUZZ_SRCS_fuzz_mmio_emul = $(UNIT_SRCS_test_mmio_emul) $(UNIT_SRCS_test_log)
 
 FUZZ_TARGETS += fuzz_loader fuzz_firmware fuzz_options
 FUZZ_SRCS_fuzz_loader   = $(FIRMWARE_C) $(LOADERS_C) $(LOG_C)
