@@ -91,7 +91,7 @@ static bool vm_create_interrupts(struct vm *vm, const struct boot_info *bi, bool
 		.x2apic = true,
 		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?
 				      cpuid(0x80000008, 0).eax & 0xff : 36,
-		.tsc = { .tsc_hz = tsc_hz(), .tsc_at_zero = rdtsc() },
+		.tsc = { .tsc_hz = tsc_hz(), .tsc_at_zero = vm->start_tsc },
 		.kick = vm_kick,
 		.ctx = vm,
 	};
@@ -153,7 +153,9 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	vm->mem.hva = (uint8_t *)bi->guest_ram;
 	vm->mem.size = (uint64_t)bi->options.mem_mb << 20;
 	vm->nvcpus = ncpus < VM_MAX_VCPUS ? ncpus : VM_MAX_VCPUS;
-	vm->start_ns = tsc_now_ns();
+	vm->test_fault = bi->options.fault;
+	vm->start_tsc = rdtsc();
+	vm->start_ns = tsc_ns_at(vm->start_tsc);
 	io_bus_init(&vm->io);
 	mmio_bus_init(&vm->mmio);
 	if (!vm->mem.hva) {

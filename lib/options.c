@@ -24,7 +24,7 @@ static const char *const log_level_choices[] = { "", "error", "warn", "info", "d
 static const char *const personality_choices[] = { "none", "native", "kvm", NULL };
 static const char *const ioapic_choices[] = { "0x20", "0x11", NULL };	/* enum ioapic_model */
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
-					     NULL };
+					     "vmwrite", "invept", NULL };
 static const char *const apicv_choices[] = { "off", "on", NULL };
 static const char *const nested_paging_choices[] = { "on", "off", NULL };
 

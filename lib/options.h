@@ -15,6 +15,8 @@ enum debug_fault {
 	FAULT_UD,	/* ud2: #UD */
 	FAULT_DIVIDE,	/* divide by zero: #DE */
 	FAULT_PANIC,	/* call panic() */
+	FAULT_VMWRITE,	/* VMX: a VMWRITE to a field that does not exist, before the first entry */
+	FAULT_INVEPT,	/* VMX: an INVEPT of a reserved type, before the first entry */
 };
 
 /*

@@ -89,6 +89,8 @@ static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		/* The guest's TSC is the host's plus the offset both vendors add (SDM 25.3,
 		 * APM 15.30.5). */
 		v->ops->set_reg(v, VCPU_TSC_OFFSET, value - rdtsc());
+		/* ... and the TSC-deadline timer reads the same count (SDM 11.5.4.1). */
+		vlapic_timer_set_tsc_offset(apic_vm_vcpu(&v->vm->apic, v->id), value - rdtsc());
 		return MSR_OK;
 	default:
 		return vcpu_msr_write(v, msr, value);

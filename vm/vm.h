@@ -33,7 +33,13 @@ struct vm {
 	char stop_reason[120];
 	/* Guest clock: nanoseconds of host time since the VM started. */
 	uint64_t start_ns;
+	/* The TSC at that instant: VM time and the guests' TSC have one epoch (the vLAPIC's
+	 * TSC-deadline conversion uses it). */
+	uint64_t start_tsc;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
+	/* A failure of the backend's own to provoke once (option fault=vmwrite|invept, enum
+	 * debug_fault), so the test suite sees how it is reported; 0 normally. */
+	unsigned test_fault;
 	struct vm_nested_offer nested;	/* what L1 is offered of nested virtualization */
 };
 

@@ -208,7 +208,7 @@ _X2APIC_CHECKS = (
 _DEADLINE_CHECKS = (
     "deadline-mode-set", "deadline-ignores-initial-count", "deadline-not-armed-by-count",
     "deadline-fires", "deadline-fires-once", "deadline-msr-cleared-on-fire",
-    "deadline-in-past-fires", "deadline-disarm",
+    "deadline-in-past-fires", "deadline-disarm", "deadline-after-tsc-write",
 )
 _DEOI_CHECKS = (
     "directed-eoi-needs-eoi-register", "directed-eoi-enable", "deoi-lapic-eoi-keeps-remote-irr",

@@ -88,5 +88,8 @@ void vmx_tpr_after_exit(struct vcpu *v);
 void vmx_report_vmfail(struct vcpu *v, const char *insn, enum vmx_status st);
 void vmx_report_entry_failure(struct vcpu *v, uint32_t reason);
 void vmx_log_guest_state(const struct vcpu *v);
+/* INVEPT / INVVPID whose failure is reported and stops the VM, like a failed VMREAD/VMWRITE. */
+void vmx_invept_checked(uint64_t type, uint64_t eptp);
+void vmx_invvpid_checked(uint64_t type, uint16_t vpid);
 
 #endif

@@ -70,9 +70,9 @@ static void vmx_flush_guest_tlb(struct vcpu *v)
 	if (!vmx_cfg.vpid)
 		return;
 	if (vmx_cfg.invvpid_single)
-		invvpid(INVVPID_SINGLE_CONTEXT, vmx_of(v)->vpid);
+		vmx_invvpid_checked(INVVPID_SINGLE_CONTEXT, vmx_of(v)->vpid);
 	else
-		invvpid(INVVPID_ALL_CONTEXTS, 0);
+		vmx_invvpid_checked(INVVPID_ALL_CONTEXTS, 0);
 }
 
 /*
