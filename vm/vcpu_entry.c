@@ -54,7 +54,7 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 	const struct vcpu_arch_ops *ops = v->ops;
 	struct vm *vm = v->vm;
 	uint64_t now = vm_now_ns(vm);
-	struct apic_intr_state st;
+	struct apic_intr_state st = { 0 };	/* a backend may leave events_held unset */
 	struct apic_decision d;
 
 	vlapic_set_clock(l, now);

@@ -16,11 +16,13 @@
 bool svm_has_nrips;
 unsigned svm_host_nasid;
 bool svm_host_nx;
+bool svm_host_vgif;
 
 bool svm_supported(const struct cpu_caps *caps, char *why, size_t len)
 {
 	svm_has_nrips = caps->svm.nrips;
 	svm_host_nasid = caps->svm.nasid;
+	svm_host_vgif = caps->svm.vgif;
 	if (!caps->svm.present) {
 		fmt_snprintf(why, len, "no SVM (CPUID 8000_0001h:ECX[2] clear)");
 		return false;

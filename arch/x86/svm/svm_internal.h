@@ -59,6 +59,7 @@ extern bool svm_has_nrips;
 /* The host's ASID count (CPUID 8000_000Ah.EBX); whether it has NX (EFER.NXE is set). */
 extern unsigned svm_host_nasid;
 extern bool svm_host_nx;
+extern bool svm_host_vgif;
 
 /* arch/x86/svm/svm_entry.asm */
 void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs, uint64_t host_vmcb_pa);

@@ -48,7 +48,10 @@ enum svm_nested_class {
  * VMRUN saves it, #VMEXIT reloads it): vmcb01 is untouched while L2 runs.
  */
 struct svm_nested {
-	bool gif;			/* L1's global interrupt flag (APM 15.17) */
+	bool gif;			/* L1's global interrupt flag (APM 15.17), without vgif_hw */
+	/* L1's GIF is the hardware's virtual GIF in vmcb01 (15.33.2): STGI and CLGI run in L1
+	 * without an exit, V_GIF holds V_IRQ, nestor holds its own injections. */
+	bool vgif_hw;
 	bool efer_svme;			/* L1's EFER.SVME (vmcb01's is always set for VMRUN) */
 	struct nsvm_features feat;	/* what L1 is offered, from the CPUID it sees */
 	struct nsvm_range ram_range;
@@ -63,8 +66,9 @@ struct svm_nested {
 	bool l1_npt;			/* L1's nested paging is honoured for this L2 */
 	bool l1_if;			/* L1's RFLAGS.IF at VMRUN (V_INTR_MASKING's physical mask) */
 	struct nsvm_npt_mode npt;	/* L1's nested paging as VMRUN latched it */
-	uint32_t last_asid;		/* L1's ASID and nCR3 of the previous VMRUN: a change */
-	uint64_t last_ncr3;		/* drops what nestor cached of L1's translations */
+	uint32_t last_asid;		/* L1's ASID and nCR3 of the previous VMRUN */
+	uint64_t last_ncr3;		/* (another nCR3 drops the shadow) */
+	uint64_t asids_seen;		/* L1's ASIDs run since the last flush (bit per ASID) */
 	uint32_t l2_asid;		/* the host ASID L2 runs with */
 	struct svm_npt_shadow shadow;
 	struct guest_mem l2_mem;	/* L2-physical memory for the emulator (through L1's NPT) */
@@ -72,6 +76,10 @@ struct svm_nested {
 	struct svm_nested_stats stats;
 	struct nested_watch watch;	/* the seeds' livelock detectors (nested/nested_watch.h) */
 };
+
+/* L1's GIF (15.17): the virtual GIF in vmcb01 where the host has VGIF, else nestor's. */
+bool svm_nested_gif(const struct svm_vcpu *s);
+void svm_nested_set_gif(struct svm_vcpu *s, bool gif);
 
 /* svm_nested_init.c: per vCPU, when the VM offers nested SVM; false when out of pages. */
 bool svm_nested_vcpu_init(struct vcpu *v, struct svm_vcpu *s);

@@ -85,5 +85,28 @@ bool svm_nested_vcpu_init(struct vcpu *v, struct svm_vcpu *s)
 	n->l2_mem = (struct guest_mem){ v->vm->mem.hva, v->vm->mem.size, svm_npt_translate, v };
 	s->nested = n;
 	v->nested = &svm_nested_ops;
+	/* With the host's VGIF, L1's STGI/CLGI need no exit (KVM runs both around every
+	 * VMRUN): vmcb01 enables the virtual GIF, which holds V_IRQ while clear (15.33.2). */
+	if (svm_host_vgif) {
+		n->vgif_hw = true;
+		s->vmcb01->control.vintr |= SVM_V_GIF_ENABLE | SVM_V_GIF;
+		s->vmcb01->control.intercept_misc2 &= ~(SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI);
+	}
 	return true;
+}
+
+bool svm_nested_gif(const struct svm_vcpu *s)
+{
+	const struct svm_nested *n = s->nested;
+	return n->vgif_hw ? (s->vmcb01->control.vintr & SVM_V_GIF) != 0 : n->gif;
+}
+
+void svm_nested_set_gif(struct svm_vcpu *s, bool gif)
+{
+	struct svm_nested *n = s->nested;
+	n->gif = gif;
+	if (gif)
+		s->vmcb01->control.vintr |= SVM_V_GIF;
+	else
+		s->vmcb01->control.vintr &= ~SVM_V_GIF;
 }

@@ -83,12 +83,12 @@ static void set_gif(struct vcpu *v, bool gif, const struct x86_insn *insn)
 	struct svm_nested *n = svm_of(v)->nested;
 	if (gif) {
 		n->stats.stgi++;
-		if (!n->gif)
+		if (!svm_nested_gif(svm_of(v)))
 			vlapic_request_event(apic_vm_vcpu(&v->vm->apic, v->id));
 	} else {
 		n->stats.clgi++;
 	}
-	n->gif = gif;
+	svm_nested_set_gif(svm_of(v), gif);
 	done(v, insn);
 }
 

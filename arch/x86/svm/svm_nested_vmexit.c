@@ -94,7 +94,7 @@ void svm_nested_vmexit(struct vcpu *v)
 	v->guest_mode = false;
 	if (v->state == VCPU_HALTED)
 		v->state = VCPU_RUNNABLE;	/* L2 halted, L1 did not */
-	n->gif = false;
+	svm_nested_set_gif(s, false);
 	v01->save.dr7 = DR7_RESET;
 	v01->control.interrupt_shadow = 0;
 	v01->control.event_inj = 0;

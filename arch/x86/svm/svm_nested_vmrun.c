@@ -44,7 +44,7 @@ static void vmrun_invalid(struct vcpu *v, uint64_t next_rip)
 	struct svm_nested *n = svm_of(v)->nested;
 	nsvm_reflect_invalid(guest_mem_ptr(&v->vm->mem, n->vmcb12_pa, sizeof(struct vmcb)));
 	n->stats.vmrun_invalid++;
-	n->gif = false;
+	svm_nested_set_gif(svm_of(v), false);
 	vcpu_complete_instruction(v, next_rip);
 }
 
@@ -83,7 +83,8 @@ static void l0_state(struct vcpu *v, struct nsvm_l0 *l0)
 	l0->intercept_dr = 0;
 	l0->intercept_exceptions = 0;
 	l0->intercept_misc1 = c1->intercept_misc1 & ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
-	l0->intercept_misc2 = c1->intercept_misc2;
+	/* STGI/CLGI always: run natively by L2 they would clear the host's own GIF. */
+	l0->intercept_misc2 = c1->intercept_misc2 | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI;
 	l0->intercept_misc3 = c1->intercept_misc3;
 	l0->tsc_offset = c1->tsc_offset;
 	l0->asid = n->l2_asid;
@@ -94,21 +95,28 @@ static void l0_state(struct vcpu *v, struct nsvm_l0 *l0)
 }
 
 /*
- * What nestor caches of L1's translations (the shadow NPT) goes when L1 flushes: a
- * TLB_CONTROL, another ASID, another nCR3 (APM 15.16: software must flush after changing
- * nested page tables, and a new ASID has no translations).
+ * What nestor caches of L1's translations (the shadow NPT) goes when L1 flushes (APM
+ * 15.16: software flushes after changing nested page tables): a TLB_CONTROL, a new nCR3,
+ * or an ASID not used since the shadow was built. An ASID that has run before is a switch
+ * between L2 vCPUs (KVM gives each its own), not a flush: hardware keeps that ASID's
+ * translations too, so a change L1 did not flush for would be stale there as well. A
+ * TLB_CONTROL makes every ASID fresh again (KVM sets it when it wraps its ASID numbers).
  */
 static void note_flushes(struct vcpu *v, const struct vmcb *v12, bool flush)
 {
 	struct svm_vcpu *s = svm_of(v);
 	struct svm_nested *n = s->nested;
-	bool changed = v12->control.asid != n->last_asid ||
-		       (n->l1_npt && v12->control.n_cr3 != n->last_ncr3);
-	if (flush || changed) {
+	uint32_t asid = v12->control.asid;
+	uint64_t bit = asid < 64 ? 1ull << asid : 0;
+	bool fresh = !(n->asids_seen & bit) || !bit;
+	if (flush)
+		n->asids_seen = 0;
+	if (flush || fresh || (n->l1_npt && v12->control.n_cr3 != n->last_ncr3)) {
 		svm_npt_shadow_drop(n);
 		s->flush_tlb = true;
 	}
-	n->last_asid = v12->control.asid;
+	n->asids_seen |= bit;
+	n->last_asid = asid;
 	n->last_ncr3 = v12->control.n_cr3;
 }
 
@@ -146,7 +154,7 @@ static void enter_l2(struct vcpu *v, uint64_t next_rip)
 	s->vmcb = n->vmcb02;
 	s->vmcb_pa = n->vmcb02_pa;
 	v->guest_mode = true;
-	n->gif = true;		/* VMRUN sets GIF (15.17) */
+	n->gif = true;		/* VMRUN sets GIF (15.17); vmcb01's V_GIF is L1's again at #VMEXIT */
 	v->gprs.r[GPR_RAX] = n->vmcb02->save.rax;
 	v->gprs.r[GPR_RSP] = n->vmcb02->save.rsp;
 	n->stats.vmrun++;

@@ -16,9 +16,20 @@ static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 	st->interrupt_shadow = vmcb->control.interrupt_shadow & 1;
 	st->event_pending = vmcb->control.event_inj & SVM_EVENT_VALID;
 	st->nmi_blocked = s->nmi_blocked;
-	/* L1's GIF clear holds its events (APM 15.17); while L2 runs they become exits to
-	 * L1 (svm_nested_exit.c), never injections into L2. */
-	st->events_held = s->nested && (v->guest_mode || !s->nested->gif);
+	st->events_held = false;
+	/* While L2 runs L1's events become exits to L1 (svm_nested_exit.c), never injections
+	 * into L2. L1's GIF clear holds them too (APM 15.17); with the hardware's virtual GIF
+	 * an interrupt window may still be opened (V_GIF holds V_IRQ, 15.33.2) but nothing is
+	 * injected: EVENTINJ ignores V_GIF. */
+	if (s->nested && !v->guest_mode && !svm_nested_gif(s)) {
+		if (s->nested->vgif_hw) {
+			st->rflags_if = false;
+			st->nmi_blocked = true;
+		} else {
+			st->events_held = true;
+		}
+	}
+	st->events_held |= s->nested && v->guest_mode;
 }
 
 static void svm_init(struct vcpu *v)
@@ -30,7 +41,7 @@ static void svm_init(struct vcpu *v)
 		s->vmcb = s->vmcb01;
 		s->vmcb_pa = (uint64_t)(uintptr_t)s->vmcb01;
 		v->guest_mode = false;
-		s->nested->gif = true;
+		svm_nested_set_gif(s, true);
 		s->nested->efer_svme = false;
 	}
 	svm_vmcb_set_sipi(s->vmcb, 0);
