@@ -23,10 +23,11 @@ $(L1_PROGRAMS): $(L1_DIR)/bin/%: tests/l1/%.c | deps
 
 -include $(L1_PROGRAMS:=.d)
 
-# The modules come with the kernel, so the initramfs is rebuilt whenever vmlinux is.
-$(L1_INITRAMFS): tools/mkinitramfs tests/l1/init $(L1_PROGRAMS) $(L1_VMLINUX)
+# The modules come with the kernel, so the initramfs is rebuilt whenever vmlinux is; the KVM
+# variants (mk/kvm.mk) sit beside Debian's modules.
+$(L1_INITRAMFS): tools/mkinitramfs tests/l1/init $(L1_PROGRAMS) $(L1_VMLINUX) $(KVM_STAMP)
 	./tools/mkinitramfs --init tests/l1/init --modules $(L1_DIR)/modules \
-	  $(addprefix --program ,$(L1_PROGRAMS)) -o $@
+	  --modules $(KVM_MODULES) $(addprefix --program ,$(L1_PROGRAMS)) -o $@
 
 CHECK_PREREQS += $(L1_VMLINUX) $(L1_INITRAMFS)
 

@@ -27,6 +27,9 @@ REPO = Path(__file__).resolve().parents[2]
 L1_DIR = REPO / "build" / "l1"
 VMLINUX = L1_DIR / "vmlinux"
 INITRAMFS = L1_DIR / "initramfs.cpio.gz"
+# tools/build-kvm's KVM variants (mk/kvm.mk), packed into INITRAMFS beside Debian's modules.
+KVM_DIR = REPO / "build" / "kvm"
+KVM_MODULES = KVM_DIR / "modules"
 
 # quiet: the kernel's boot log costs time on an emulated UART (one port write per character,
 # one VM exit each under a hypervisor); /init's own lines are printed regardless.
