@@ -44,7 +44,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
 
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
 
-.PHONY: all deps unit integration check run bochs bench clean help
+.PHONY: all deps unit integration check check-layers run bochs bench clean help
 all: $(BUILD)/nestor.efi
 
 # The installer is idempotent and cheap when nothing is missing (one dpkg-query per
@@ -63,6 +63,7 @@ integration: $(BUILD)/nestor.efi $(CHECK_PREREQS) | deps
 # Prerequisites first (the L1 kernel, the test guests, coverage and seed regressions), so
 # the unit tier's real-kernel loader checks run too; pytest's summary ends the output.
 check: deps
+	@./tools/check-layers
 	@$(MAKE) --no-print-directory $(CHECK_PREREQS)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
@@ -84,6 +85,10 @@ bench: $(BUILD)/nestor.efi l1 | deps
 bochs: $(BUILD)/nestor.efi l1 | deps
 	./tools/nestor-run --emulator bochs --mem 512 --kernel $(L1_VMLINUX) \
 	  --initrd $(L1_INITRAMFS) --append "$(L1_APPEND)" --timeout 600 $(RUN_ARGS) || test $$? -eq 33
+
+# No #include runs up the layer order of mk/layers.txt (docs/architecture.md).
+check-layers:
+	@./tools/check-layers
 
 clean:
 	rm -rf $(BUILD)

@@ -1,8 +1,8 @@
 /* apic_arbiter: the next event for a vCPU (NMI, ExtINT, LAPIC), windows, and acknowledgement. */
 #include "apic/apic_arbiter.h"
 #include "apic/apic_vm.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 #define NMI_VECTOR 2
 

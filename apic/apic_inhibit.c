@@ -1,6 +1,6 @@
 /* apic_inhibit: named APIC-virtualization inhibits and the counted IRQ-window inhibit (seed 001). */
 #include "apic/apic_vm.h"
-#include "core/log.h"
+#include "lib/log.h"
 
 static const char *const inhibit_names[APIC_INHIBIT_COUNT] = {
 	[APIC_INHIBIT_DISABLED] = "disabled",

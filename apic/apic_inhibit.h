@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/spinlock.h"
+#include "lib/spinlock.h"
 
 struct apic_vm;
 struct vlapic;

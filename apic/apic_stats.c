@@ -1,7 +1,7 @@
 /* apic_stats: the run report of the interrupt core, printed through log_info. */
 #include "apic/apic_stats.h"
 
-#include "core/log.h"
+#include "lib/log.h"
 
 static unsigned long long get(const uint64_t *c)
 {

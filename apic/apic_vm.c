@@ -2,8 +2,8 @@
 #include <stddef.h>
 
 #include "apic/apic_vm.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 #define DEFAULT_MAXPHYADDR 36
 

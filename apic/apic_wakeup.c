@@ -2,7 +2,7 @@
 #include "apic/apic_arbiter.h"
 #include "apic/apic_regs.h"
 #include "apic/apic_vm.h"
-#include "core/string.h"
+#include "lib/string.h"
 
 /*
  * HLT ends on NMI, INIT, SIPI (for a waiting AP) and, with IF=1, on a maskable interrupt

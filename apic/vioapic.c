@@ -1,6 +1,6 @@
 /* vioapic: the I/O APIC's registers and MMIO window (82093AA datasheet 3.0-3.2). */
 #include "apic/apic_vm.h"
-#include "core/string.h"
+#include "lib/string.h"
 
 void vioapic_init(struct vioapic *io, struct apic_vm *vm, bool eoi_register,
 		  uint32_t storm_threshold)

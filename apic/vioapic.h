@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/mmio_bus.h"
-#include "core/spinlock.h"
+#include "lib/mmio_bus.h"
+#include "lib/spinlock.h"
 
 struct apic_vm;
 

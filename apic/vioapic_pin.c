@@ -2,7 +2,7 @@
 #include "apic/apic_msg.h"
 #include "apic/apic_regs.h"
 #include "apic/apic_vm.h"
-#include "core/log.h"
+#include "lib/log.h"
 
 static unsigned rte_mode(uint64_t rte)
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "apic/vec256.h"
-#include "core/mmio_bus.h"
+#include "lib/mmio_bus.h"
 
 struct apic_vm;
 

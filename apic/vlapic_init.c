@@ -1,8 +1,8 @@
 /* vlapic_init: creating, resetting and INIT-resetting a virtual local APIC (SDM 11.4.7). */
 #include "apic/apic_regs.h"
 #include "apic/apic_vm.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 void vlapic_create(struct vlapic *v, struct apic_vm *vm, unsigned vcpu_id, bool bsp)
 {

@@ -1,6 +1,6 @@
 /* vpic: the 8259A pair's priority resolution, request lines and INTA cycle. */
 #include "apic/apic_vm.h"
-#include "core/string.h"
+#include "lib/string.h"
 
 void vpic_init(struct vpic *pic, struct apic_vm *vm)
 {

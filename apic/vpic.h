@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
-#include "core/spinlock.h"
+#include "lib/io_bus.h"
+#include "lib/spinlock.h"
 
 struct apic_vm;
 

@@ -1,6 +1,6 @@
 /* vpic_io: the 8259A programming interface: ICW1-4, OCW1-3, poll and the ELCR ports. */
 #include "apic/apic_vm.h"
-#include "core/log.h"
+#include "lib/log.h"
 
 /* ICW1 (A0=0, D4=1) starts initialisation: masks, ISR and priorities are cleared. */
 static void write_icw1(struct vpic *pic, struct vpic_chip *c, uint8_t value)

@@ -4,7 +4,7 @@
 #include <efilib.h>
 
 #include "boot/efi_util.h"
-#include "core/log.h"
+#include "lib/log.h"
 
 EFI_FILE_HANDLE efi_boot_volume(EFI_HANDLE image)
 {

@@ -3,14 +3,15 @@
 #include <efilib.h>
 
 #include "arch/x86/takeover.h"
-#include "boot/boot_info.h"
 #include "boot/efi_files.h"
 #include "boot/efi_util.h"
 #include "core/banner.h"
-#include "core/log.h"
-#include "core/run_end.h"
-#include "core/string.h"
+#include "core/main.h"
 #include "drivers/console.h"
+#include "drivers/run_end.h"
+#include "lib/boot_info.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 #define NESTOR_POOL_PAGES 4096		/* 16 MiB for page tables, stacks, VMCS/VMCB pages */
 #define MEMMAP_BUFFER_PAGES 16
@@ -187,7 +188,7 @@ static void boot_exit_firmware(EFI_HANDLE image)
 EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	/* GNU-EFI's globals, set directly: InitializeLib would pull in lib/init.o, whose
-	 * memset/memcpy clash with core/string.c, for nothing nestor uses. */
+	 * memset/memcpy clash with lib/string.c, for nothing nestor uses. */
 	ST = systab;
 	BS = systab->BootServices;
 	RT = systab->RuntimeServices;
@@ -209,5 +210,5 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	ST = NULL;
 	BS = NULL;	/* any later use of boot services is a bug: make it fault */
 
-	arch_take_machine(&boot_info);
+	arch_take_machine(&boot_info, nestor_main);
 }

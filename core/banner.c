@@ -1,7 +1,7 @@
 /* banner: the first line of every run. */
 #include "core/banner.h"
 
-#include "core/log.h"
+#include "lib/log.h"
 
 void banner_print(void)
 {

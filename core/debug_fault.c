@@ -3,8 +3,8 @@
 
 #include <stdint.h>
 
-#include "core/log.h"
-#include "core/panic.h"
+#include "arch/x86/panic.h"
+#include "lib/log.h"
 
 /* Each fault lives in its own non-inlined function so the backtrace names it. */
 

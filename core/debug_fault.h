@@ -2,7 +2,7 @@
 #ifndef NESTOR_CORE_DEBUG_FAULT_H
 #define NESTOR_CORE_DEBUG_FAULT_H
 
-#include "boot/options.h"
+#include "lib/options.h"
 
 void debug_fault_trigger(enum debug_fault fault);
 

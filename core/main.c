@@ -4,17 +4,17 @@
 #include "arch/x86/caps.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
-#include "arch/x86/virt.h"
-#include "boot/boot_info.h"
 #include "core/debug_fault.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
-#include "core/run_end.h"
-#include "core/vm.h"
+#include "core/virt_select.h"
 #include "core/vm_build.h"
 #include "drivers/host_acpi.h"
 #include "drivers/lapic.h"
+#include "drivers/run_end.h"
 #include "drivers/tsc.h"
+#include "lib/boot_info.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
+#include "vm/vm.h"
 
 static struct cpu_caps host_caps;
 static struct host_acpi host_acpi;

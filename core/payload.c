@@ -1,9 +1,9 @@
 /* payload: the guest's firmware tables and its payload, from the files nestor read at boot. */
-#include "boot/boot_info.h"
-#include "core/log.h"
-#include "core/vm.h"
 #include "core/vm_build.h"
 #include "devices/loaders/loader.h"
+#include "lib/boot_info.h"
+#include "lib/log.h"
+#include "vm/vm.h"
 
 bool payload_load(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
 {

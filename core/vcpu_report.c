@@ -1,7 +1,8 @@
 /* vcpu_report: the end-of-run report of what every vCPU did. */
-#include "core/format.h"
-#include "core/log.h"
-#include "core/vm.h"
+#include "core/vcpu_report.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "vm/vm.h"
 
 static const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_IO] = "io",

@@ -5,15 +5,16 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
-#include "arch/x86/virt.h"
-#include "boot/boot_info.h"
-#include "core/log.h"
-#include "core/run_end.h"
-#include "core/string.h"
-#include "core/vcpu_msr.h"
-#include "core/vm.h"
+#include "core/vcpu_report.h"
 #include "drivers/lapic.h"
+#include "drivers/run_end.h"
 #include "drivers/tsc.h"
+#include "lib/boot_info.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "vm/vcpu_msr.h"
+#include "vm/virt.h"
+#include "vm/vm.h"
 
 #define IOAPIC_BASE 0xfec00000ull
 #define IOAPIC_WINDOW 0x1000ull

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "core/guest_entry.h"
+#include "arch/x86/guest_entry.h"
 
 struct boot_info;
 struct virt_ops;

@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
-#include "core/irq_line.h"
 #include "devices/dev_irq.h"
 #include "devices/io_split.h"
+#include "lib/io_bus.h"
+#include "lib/irq_line.h"
 
 /* Where the FADT writer must point (ICH9's layout at QEMU's q35 base 0x600). */
 #define ACPI_PM_BASE        0x600

@@ -1,7 +1,7 @@
 /* debug_exit: QEMU's isa-debug-exit: a guest write of V ends the run with status (V << 1) | 1. */
 #include "devices/debug_exit.h"
 
-#include "core/log.h"
+#include "lib/log.h"
 
 void debug_exit_init(struct debug_exit *d, debug_exit_fn on_exit, void *ctx)
 {

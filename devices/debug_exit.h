@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/io_bus.h"
+#include "lib/io_bus.h"
 
 #define DEBUG_EXIT_BASE  0xf4
 #define DEBUG_EXIT_COUNT 4

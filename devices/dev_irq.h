@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/irq_line.h"
+#include "lib/irq_line.h"
 
 struct dev_irq {
 	const struct irq_line_sink *sink;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/log.h"
+#include "lib/log.h"
 
 /*
  * A guest that pokes a reserved bit in a loop must not flood the console: each device

@@ -1,8 +1,8 @@
 /* fw_cfg: QEMU's firmware configuration interface on ports 0x510/0x511 (no DMA). */
 #include "devices/fw_cfg.h"
 
-#include "core/string.h"
 #include "devices/dev_log.h"
+#include "lib/string.h"
 
 enum fw_cfg_log_reason { FW_CFG_LOG_UNKNOWN_KEY, FW_CFG_LOG_DATA_WRITE, FW_CFG_LOG_BAD_ACCESS,
 			 FW_CFG_LOG_DIR_FULL };

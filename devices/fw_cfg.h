@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
+#include "lib/io_bus.h"
 
 #define FW_CFG_PORT_SELECTOR 0x510
 #define FW_CFG_PORT_DATA     0x511

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/io_bus.h"
+#include "lib/io_bus.h"
 
 typedef uint8_t (*io_byte_read_fn)(void *dev, unsigned offset);
 typedef void (*io_byte_write_fn)(void *dev, unsigned offset, uint8_t value);

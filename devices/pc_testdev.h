@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
-#include "core/irq_line.h"
 #include "devices/dev_irq.h"
 #include "devices/io_split.h"
+#include "lib/io_bus.h"
+#include "lib/irq_line.h"
 
 #define PC_TESTDEV_SCRATCH      0xe0	/* 4 ports: a 32-bit scratch register, any width */
 #define PC_TESTDEV_FLUSH        0xe4	/* 4 ports: dword "flush page" write */

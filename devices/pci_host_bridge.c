@@ -1,7 +1,7 @@
 /* pci_host_bridge: configuration space of the one PCI function nestor shows, the host bridge. */
 #include "devices/pci_host.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 static void pci_put16(uint8_t *config, unsigned offset, uint16_t value)
 {

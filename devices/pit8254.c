@@ -1,8 +1,8 @@
 /* pit8254: the 8254's write side: control words and byte-wise counts, and its port block. */
 #include "devices/pit8254.h"
 
-#include "core/string.h"
 #include "devices/dev_log.h"
+#include "lib/string.h"
 
 static void pit_channel_reset(struct pit_channel *ch, bool gate, uint64_t now_ns)
 {

@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
-#include "core/irq_line.h"
 #include "devices/dev_irq.h"
 #include "devices/io_split.h"
+#include "lib/io_bus.h"
+#include "lib/irq_line.h"
 
 #define PIT_BASE       0x40
 #define PIT_PORT_COUNT 4

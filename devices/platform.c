@@ -1,8 +1,8 @@
 /* platform: the guest-visible PC platform: every device created, wired and registered at once. */
 #include "devices/platform.h"
 
-#include "core/log.h"
 #include "devices/clock_ticks.h"
+#include "lib/log.h"
 
 static void platform_log_raw_line(void *ctx, const char *text, size_t len)
 {

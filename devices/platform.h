@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
-#include "core/irq_line.h"
 #include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/fw_cfg.h"
@@ -21,6 +19,8 @@
 #include "devices/reset_control.h"
 #include "devices/rtc_cmos.h"
 #include "devices/uart16550.h"
+#include "lib/io_bus.h"
+#include "lib/irq_line.h"
 
 #define PLATFORM_GUEST_PREFIX "[guest] "
 

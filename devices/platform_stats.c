@@ -1,7 +1,7 @@
 /* platform_stats: the devices' share of the end-of-run report, one log line per device. */
 #include "devices/platform.h"
 
-#include "core/log.h"
+#include "lib/log.h"
 
 static unsigned long long ull(uint64_t v)
 {

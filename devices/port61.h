@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 
-#include "core/io_bus.h"
 #include "devices/io_split.h"
 #include "devices/pit8254.h"
+#include "lib/io_bus.h"
 
 #define PORT61 0x61
 

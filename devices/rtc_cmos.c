@@ -1,8 +1,8 @@
 /* rtc_cmos: the MC146818-style RTC and 128 bytes of CMOS RAM on ports 0x70/0x71, on injected time. */
 #include "devices/rtc_cmos.h"
 
-#include "core/string.h"
 #include "devices/dev_log.h"
+#include "lib/string.h"
 
 /* A divider released from reset starts its first update half a second later (MC146818). */
 #define RTC_DIVIDER_RELEASE_NS 500000000ull

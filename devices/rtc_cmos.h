@@ -5,11 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/io_bus.h"
-#include "core/irq_line.h"
 #include "devices/dev_irq.h"
 #include "devices/io_split.h"
 #include "devices/rtc_calendar.h"
+#include "lib/io_bus.h"
+#include "lib/irq_line.h"
 
 #define RTC_PORT_INDEX 0x70
 #define RTC_PORT_DATA  0x71

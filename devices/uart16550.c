@@ -1,8 +1,8 @@
 /* uart16550: a 16550A UART (COM1) whose transmitter is instantaneous and whose line is a console. */
 #include "devices/uart16550.h"
 
-#include "core/string.h"
 #include "devices/dev_log.h"
+#include "lib/string.h"
 
 enum uart_log_reason { UART_LOG_IER_RESERVED, UART_LOG_FCR_RESERVED, UART_LOG_MCR_RESERVED,
 		       UART_LOG_STATUS_WRITE };

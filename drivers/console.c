@@ -2,8 +2,8 @@
 #include "drivers/console.h"
 
 #include "arch/x86/cpu.h"
-#include "core/log.h"
 #include "drivers/uart16550.h"
+#include "lib/log.h"
 
 #define CONSOLE_COM1 0x3f8
 #define CONSOLE_E9 0xe9

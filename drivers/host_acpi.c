@@ -3,9 +3,9 @@
 
 #include <stddef.h>
 
-#include "core/format.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 #define ACPI_HEADER_LEN 36
 #define ACPI_TABLE_MAX_LEN (1u << 20)	/* sanity bound: no real MADT/XSDT comes close */

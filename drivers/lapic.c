@@ -2,8 +2,8 @@
 #include "drivers/lapic.h"
 
 #include "arch/x86/cpu.h"
-#include "core/log.h"
 #include "drivers/tsc.h"
+#include "lib/log.h"
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_X2APIC (1ull << 10)

@@ -2,7 +2,7 @@
 #include "drivers/tsc.h"
 
 #include "arch/x86/cpu.h"
-#include "core/log.h"
+#include "lib/log.h"
 
 #define PIT_HZ 1193182ull
 #define PIT_CH2_DATA 0x42

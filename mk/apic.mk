@@ -3,7 +3,7 @@ APIC_PURE := $(sort $(wildcard apic/*.c))
 NESTOR_C  += $(APIC_PURE)
 
 # Every apic test compiles the whole core plus what it logs through.
-APIC_TEST_SRCS := $(APIC_PURE) core/format.c core/log.c
+APIC_TEST_SRCS := $(APIC_PURE) lib/format.c lib/log.c
 
 # One scenario test per seed document, named after it.
 APIC_SEED_TESTS := test_seed_000_25d95b5c761a3f83 test_seed_001_42c9484579bcd42d \

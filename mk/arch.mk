@@ -2,13 +2,14 @@
 NESTOR_C += arch/x86/caps.c arch/x86/caps_read.c
 
 NESTOR_C += arch/x86/percpu.c arch/x86/idt.c arch/x86/trap.c arch/x86/paging.c \
-	arch/x86/takeover.c arch/x86/backtrace.c arch/x86/smp.c arch/x86/pagetable.c
+	arch/x86/takeover.c arch/x86/backtrace.c arch/x86/smp.c arch/x86/pagetable.c \
+	arch/x86/panic.c
 NESTOR_ASM += arch/x86/entry.asm arch/x86/ap_trampoline.asm
 UNIT_TESTS += test_caps
-UNIT_SRCS_test_caps := arch/x86/caps.c core/format.c core/log.c
+UNIT_SRCS_test_caps := arch/x86/caps.c lib/format.c lib/log.c
 UNIT_TESTS += test_pagetable
-UNIT_SRCS_test_pagetable := arch/x86/pagetable.c core/page_alloc.c core/format.c core/log.c
-NESTOR_C += arch/x86/virt.c arch/x86/svm/svm_cpu.c arch/x86/svm/svm_vm.c \
+UNIT_SRCS_test_pagetable := arch/x86/pagetable.c lib/page_alloc.c lib/format.c lib/log.c
+NESTOR_C += arch/x86/svm/svm_cpu.c arch/x86/svm/svm_vm.c \
 	arch/x86/svm/svm_vmcb.c arch/x86/svm/svm_exits.c arch/x86/svm/svm_exit_names.c \
 	arch/x86/svm/svm_emul.c arch/x86/svm/svm_string_io.c arch/x86/svm/svm_run.c
 NESTOR_ASM += arch/x86/svm/svm_entry.asm

@@ -15,14 +15,14 @@ UNIT_TESTS += test_decode
 UNIT_SRCS_test_decode := $(DECODE_PURE)
 
 UNIT_TESTS += test_mmio_emul
-UNIT_SRCS_test_mmio_emul := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c
+UNIT_SRCS_test_mmio_emul := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) lib/guest_mem.c
 
 # Flags compared with the host CPU executing the same opcodes (x86-64 hosts only).
 UNIT_TESTS += test_mmio_emul_flags
-UNIT_SRCS_test_mmio_emul_flags := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c
+UNIT_SRCS_test_mmio_emul_flags := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) lib/guest_mem.c
 
 UNIT_TESTS += test_guest_walk
-UNIT_SRCS_test_guest_walk := $(WALK_PURE) $(DECODE_PURE) core/guest_mem.c
+UNIT_SRCS_test_guest_walk := $(WALK_PURE) $(DECODE_PURE) lib/guest_mem.c
 
 # Differential testing against Capstone (host only).
 DECODE_DIFF_SRCS := tests/unit/decode/diff.c tests/unit/decode/diff_nestor.c \
@@ -52,4 +52,4 @@ decode-diff: $(BUILD)/decode/decode_diff
 	$< --amd $(if $(DECODE_DIFF_ZYDIS),--zydis) --random=$(DECODE_DIFF_RANDOM) $(DECODE_DIFF_FILES)
 
 UNIT_TESTS += test_port_emul
-UNIT_SRCS_test_port_emul := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) core/guest_mem.c
+UNIT_SRCS_test_port_emul := $(EMUL_PURE) $(DECODE_PURE) $(WALK_PURE) lib/guest_mem.c

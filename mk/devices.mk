@@ -20,7 +20,7 @@ DEVICES_MODELS  := $(DEVICES_UART) $(DEVICES_FW_CFG) $(DEVICES_EXIT) $(DEVICES_P
 NESTOR_C        += $(DEVICES_HELPERS) $(DEVICES_MODELS) $(DEVICES_PLATFORM)
 
 # What every device test links besides the device itself: logging and the helpers.
-DEVICES_TEST_BASE := core/format.c core/log.c $(DEVICES_HELPERS)
+DEVICES_TEST_BASE := lib/format.c lib/log.c $(DEVICES_HELPERS)
 
 UNIT_TESTS += test_dev_helpers test_dev_uart test_dev_fw_cfg test_dev_debug_exit \
 	      test_dev_pit test_dev_rtc test_dev_pci test_dev_legacy test_dev_acpi_pm \
@@ -36,4 +36,4 @@ UNIT_SRCS_test_dev_legacy     := $(DEVICES_TEST_BASE) $(DEVICES_LEGACY) $(DEVICE
 UNIT_SRCS_test_dev_acpi_pm    := $(DEVICES_TEST_BASE) $(DEVICES_ACPI)
 UNIT_SRCS_test_dev_testdev    := $(DEVICES_TEST_BASE) $(DEVICES_TESTDEV)
 UNIT_SRCS_test_dev_platform   := $(DEVICES_TEST_BASE) $(DEVICES_MODELS) $(DEVICES_PLATFORM) \
-				 core/io_bus.c
+				 lib/io_bus.c

@@ -28,9 +28,9 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --build-id=none --appl
   -T $(EFI_LDS)
 EFI_LIBS := -L$(EFI_LIB) -lefi -lgnuefi
 
-$(BUILD)/nestor.pass1.so: $(NESTOR_OBJS) $(BUILD)/obj/core/symtab_empty.o mk/efi.mk
+$(BUILD)/nestor.pass1.so: $(NESTOR_OBJS) $(BUILD)/obj/lib/symtab_empty.o mk/efi.mk
 	@echo "  LD      $@"
-	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_CRT0) $(NESTOR_OBJS) $(BUILD)/obj/core/symtab_empty.o $(EFI_LIBS) -o $@
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_CRT0) $(NESTOR_OBJS) $(BUILD)/obj/lib/symtab_empty.o $(EFI_LIBS) -o $@
 
 $(BUILD)/gen/nestor.pass1.nm: $(BUILD)/nestor.pass1.so
 	@mkdir -p $(@D)

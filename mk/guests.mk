@@ -11,7 +11,7 @@ GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint t
 
 GUEST_DIR    := tests/guests
 GUEST_OUT    := $(BUILD)/guests
-GUEST_LIB_C  := $(wildcard $(GUEST_DIR)/lib/*.c) core/format.c core/string.c
+GUEST_LIB_C  := $(wildcard $(GUEST_DIR)/lib/*.c) lib/format.c lib/string.c
 GUEST_LIB_S  := $(wildcard $(GUEST_DIR)/lib/*.S)
 GUEST_LIB_OBJS := $(GUEST_LIB_C:%.c=$(GUEST_OUT)/obj/%.o) $(GUEST_LIB_S:%.S=$(GUEST_OUT)/obj/%.o)
 GUEST_ELFS   := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
@@ -43,7 +43,7 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.elf64
 
 .PRECIOUS: $(GUEST_OUT)/%.elf64 $(GUEST_OUT)/obj/%.o
 -include $(GUEST_OUT)/obj/$(GUEST_DIR)/*.d $(GUEST_OUT)/obj/$(GUEST_DIR)/lib/*.d \
-	$(GUEST_OUT)/obj/core/*.d
+	$(GUEST_OUT)/obj/lib/*.d
 
 .PHONY: guests guests-check
 guests: $(GUEST_ELFS)

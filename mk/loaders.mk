@@ -8,7 +8,7 @@ LOADERS_C := devices/loaders/loader.c devices/loaders/loader_status.c devices/lo
 	devices/loaders/identity_map.c
 NESTOR_C += $(FIRMWARE_C) $(LOADERS_C)
 
-LOG_C := core/format.c core/log.c core/guest_mem.c
+LOG_C := lib/format.c lib/log.c lib/guest_mem.c
 FIXTURE_DIR := $(BUILD)/unit/loaders
 
 UNIT_TESTS += test_acpi_build test_acpi_build_iasl test_e820

@@ -22,4 +22,4 @@ nestor-seed000-old: | deps
 CHECK_PREREQS += nestor-seed000-old
 
 UNIT_TESTS += test_vmx
-UNIT_SRCS_test_vmx := $(VMX_PURE) core/format.c core/log.c
+UNIT_SRCS_test_vmx := $(VMX_PURE) lib/format.c lib/log.c

@@ -26,7 +26,7 @@ OVMF_VARS_4M = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 OVMF_BOCHS = "/usr/share/ovmf/OVMF.fd"     # the 2 MiB image that fits Bochs's ROM window
 VGABIOS = "/usr/share/vgabios/vgabios.bin"
 
-# Statuses nestor reports (core/run_end.h); the launcher exits with (status << 1) | 1
+# Statuses nestor reports (drivers/run_end.h); the launcher exits with (status << 1) | 1
 # like QEMU's isa-debug-exit, so a guest's own status comes through unchanged.
 STATUS_PASS = 0x10
 STATUS_FAIL = 0x11

@@ -2,8 +2,8 @@
 #include "arch/x86/backtrace.h"
 
 #include "arch/x86/percpu.h"
-#include "core/log.h"
-#include "core/symbols.h"
+#include "lib/log.h"
+#include "lib/symbols.h"
 
 #define BACKTRACE_MAX_FRAMES 32
 

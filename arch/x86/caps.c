@@ -3,8 +3,8 @@
 
 #include <stddef.h>
 
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 #define BIT(n) (1ull << (n))
 

@@ -1,7 +1,7 @@
 /* caps_read: fill struct cpu_raw from this CPU's CPUID and capability MSRs. */
 #include "arch/x86/caps.h"
 #include "arch/x86/cpu.h"
-#include "core/string.h"
+#include "lib/string.h"
 
 #define MSR_FEATURE_CONTROL 0x3a
 #define MSR_VMX_BASIC 0x480

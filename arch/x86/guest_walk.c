@@ -2,7 +2,7 @@
 #include "arch/x86/guest_walk.h"
 
 #include "arch/x86/guest_walk_internal.h"
-#include "core/string.h"
+#include "lib/string.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_RW (1ull << 1)

@@ -7,7 +7,7 @@
 
 #include "arch/x86/decode/insn.h"
 #include "arch/x86/regs.h"
-#include "core/guest_mem.h"
+#include "lib/guest_mem.h"
 
 /* The guest control state that selects and drives paging (SDM Vol. 3, 4.1). */
 struct guest_paging {

@@ -1,7 +1,7 @@
 /* guest_walk_fetch: the instruction bytes at CS:RIP, page by page. */
 #include "arch/x86/guest_walk.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 /*
  * Outside 64-bit mode the instruction pointer wraps at the code-segment size and

@@ -1,7 +1,7 @@
 /* pagetable: one 4-level table builder for nestor's own map, NPT and EPT. */
 #include "arch/x86/pagetable.h"
 
-#include "core/page_alloc.h"
+#include "lib/page_alloc.h"
 
 #define SIZE_2M (2ull << 20)
 #define SIZE_4K 4096ull

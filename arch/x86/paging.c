@@ -2,7 +2,7 @@
 #include "arch/x86/paging.h"
 
 #include "arch/x86/pagetable.h"
-#include "boot/boot_info.h"
+#include "lib/boot_info.h"
 
 #define SIZE_2M (2ull << 20)
 #define SIZE_4G (4ull << 30)

@@ -2,8 +2,8 @@
 #include "arch/x86/percpu.h"
 
 #include "arch/x86/cpu.h"
-#include "core/page_alloc.h"
-#include "core/string.h"
+#include "lib/page_alloc.h"
+#include "lib/string.h"
 
 #define MSR_GS_BASE 0xc0000101
 

@@ -4,11 +4,11 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/trap.h"
-#include "core/log.h"
-#include "core/string.h"
 #include "drivers/host_acpi.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 extern const char ap_trampoline_start[], ap_trampoline_end[];
 extern const char ap_trampoline_cr3[], ap_trampoline_stack[], ap_trampoline_arg[],

@@ -5,21 +5,25 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/trap.h"
-#include "boot/boot_info.h"
-#include "core/log.h"
-#include "core/main.h"
-#include "core/page_alloc.h"
-#include "core/run_end.h"
+#include "drivers/run_end.h"
+#include "lib/boot_info.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
 
 void arch_switch_stack(uintptr_t top, void (*fn)(void *), void *arg);
 
+/* What runs on nestor's own stack; the layer above passes it in (it is nestor_main). */
+static void (*takeover_next)(struct boot_info *);
+
 static void takeover_enter_main(void *arg)
 {
-	nestor_main(arg);
+	takeover_next(arg);
+	run_end(RUN_STATUS_CRASH);	/* next never returns; if it did, say so */
 }
 
-void arch_take_machine(struct boot_info *bi)
+void arch_take_machine(struct boot_info *bi, void (*next)(struct boot_info *))
 {
+	takeover_next = next;
 	/* The firmware's interrupt handlers are gone with its boot services. */
 	cpu_irq_disable();
 

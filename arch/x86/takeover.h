@@ -6,8 +6,10 @@ struct boot_info;
 
 /*
  * Called right after ExitBootServices: starts nestor's page pool, loads nestor's own
- * GDT/TSS/IDT and page tables, moves to nestor's own stack and calls nestor_main.
+ * GDT/TSS/IDT and page tables, moves to nestor's own stack and calls `next` there
+ * (nestor_main: passed in, since arch/ sits below core/ and never names it).
  */
-__attribute__((noreturn)) void arch_take_machine(struct boot_info *bi);
+__attribute__((noreturn)) void arch_take_machine(struct boot_info *bi,
+						 void (*next)(struct boot_info *));
 
 #endif

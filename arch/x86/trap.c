@@ -3,10 +3,10 @@
 
 #include "arch/x86/backtrace.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/panic.h"
 #include "arch/x86/percpu.h"
-#include "core/log.h"
-#include "core/panic.h"
-#include "core/run_end.h"
+#include "drivers/run_end.h"
+#include "lib/log.h"
 
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",

@@ -1,12 +1,12 @@
 /* acpi_build: lays out and writes the guest's ACPI tables in the BIOS area. */
 #include "devices/firmware/acpi_platform.h"
 
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/firmware/acpi_dsdt.h"
 #include "devices/firmware/acpi_fadt.h"
 #include "devices/firmware/acpi_madt.h"
 #include "devices/firmware/acpi_sdt.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /* The tables the XSDT and RSDT list (the FADT leads to the FACS and the DSDT). */
 #define ACPI_SDT_ENTRIES 2u

@@ -1,8 +1,8 @@
 /* acpi_dsdt: the Differentiated System Description Table, as small as Linux accepts. */
 #include "devices/firmware/acpi_dsdt.h"
 
-#include "core/string.h"
 #include "devices/firmware/acpi_sdt.h"
+#include "lib/string.h"
 
 /*
  * The only object nestor's guests need from AML is \_S5: Linux's acpi_power_off()

@@ -1,8 +1,8 @@
 /* acpi_fadt: the Fixed ACPI Description Table and the FACS it points to. */
 #include "devices/firmware/acpi_fadt.h"
 
-#include "core/string.h"
 #include "devices/firmware/acpi_sdt.h"
+#include "lib/string.h"
 
 /* ACPI 6.4, Table 5.10: fixed feature flags. */
 #define FADT_WBINVD (1u << 0)		/* WBINVD flushes all caches (always true on x86) */

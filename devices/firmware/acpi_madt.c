@@ -1,8 +1,8 @@
 /* acpi_madt: the Multiple APIC Description Table (LAPICs, IOAPIC, overrides, NMI). */
 #include "devices/firmware/acpi_madt.h"
 
-#include "core/string.h"
 #include "devices/firmware/acpi_sdt.h"
+#include "lib/string.h"
 
 #define MADT_PCAT_COMPAT 1u
 #define MADT_LAPIC_ENABLED 1u

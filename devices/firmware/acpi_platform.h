@@ -8,7 +8,7 @@
 #include "devices/acpi_pm.h"
 #include "devices/reset_control.h"
 
-#include "core/guest_mem.h"
+#include "lib/guest_mem.h"
 
 /*
  * All tables live in one page of the BIOS area, with the RSDP first: an OS that is

@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "core/string.h"
+#include "lib/string.h"
 
 uint8_t acpi_checksum(const void *p, size_t len)
 {

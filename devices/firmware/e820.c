@@ -1,9 +1,9 @@
 /* e820: the guest's physical memory map, and the three encodings its loaders hand over. */
 #include "devices/firmware/e820.h"
 
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/firmware/acpi_platform.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 #define PAGE_MASK 0xFFFull
 #define MMIO_PAGE 0x1000ull

@@ -1,9 +1,9 @@
 /* bzimage: a Linux bzImage entered through the 64-bit boot protocol. */
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/loaders/identity_map.h"
 #include "devices/loaders/layout.h"
 #include "devices/loaders/loader_internal.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /*
  * Offsets in the file's first sector and in boot_params (the "zero page"), from

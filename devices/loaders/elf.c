@@ -1,8 +1,8 @@
 /* elf: a bounds-checked reader for ELF32 and ELF64 executables (headers, segments). */
 #include "devices/loaders/elf.h"
 
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /* System V gABI, "ELF Header" and "Program Header" (4.1 / 5.1 in the 2013 draft). */
 #define EI_CLASS 4

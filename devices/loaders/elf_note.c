@@ -1,8 +1,8 @@
 /* elf_note: finding one note in an ELF file's PT_NOTE segments, bounds-checked. */
 #include "devices/loaders/elf.h"
 
-#include "core/log.h"
-#include "core/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /*
  * gABI 5.6 "Note Section": each note is namesz, descsz, type (4 bytes each), then the

@@ -1,7 +1,7 @@
 /* identity_map: page tables mapping the guest's first 4 GiB 1:1, for a 64-bit entry. */
 #include "devices/loaders/identity_map.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 /* SDM Vol. 3A, 4.5 (4-level paging): entry bits. */
 #define PTE_P (1ull << 0)

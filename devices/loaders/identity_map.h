@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/guest_mem.h"
+#include "lib/guest_mem.h"
 
 /* One PML4, one PDPT and four page directories of 2 MiB pages. */
 #define IDENTITY_MAP_PAGES 6u

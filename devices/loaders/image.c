@@ -1,8 +1,8 @@
 /* image: the placement rules every payload loader shares (range checks, ELF, initrd, cmdline). */
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/loaders/layout.h"
 #include "devices/loaders/loader_internal.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 enum loader_status payload_range_check(const struct guest_mem *mem, uint64_t addr,
 				       uint64_t size, const char *what)

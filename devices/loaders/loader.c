@@ -1,10 +1,10 @@
 /* loader: recognises the payload, writes the guest firmware, and hands off to its loader. */
 #include "devices/loaders/loader.h"
 
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/loaders/layout.h"
 #include "devices/loaders/loader_internal.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 static const struct boot_file *find_file(const struct boot_file *files, unsigned n,
 					 const char *role)

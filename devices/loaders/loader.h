@@ -4,10 +4,10 @@
 
 #include <stdint.h>
 
-#include "boot/boot_info.h"
-#include "core/guest_entry.h"
-#include "core/guest_mem.h"
+#include "arch/x86/guest_entry.h"
 #include "devices/firmware/acpi_platform.h"
+#include "lib/boot_info.h"
+#include "lib/guest_mem.h"
 
 enum payload_kind {
 	PAYLOAD_NONE,

@@ -1,8 +1,8 @@
 /* multiboot: the multiboot v1 boot information, laid out the way QEMU's -kernel does it. */
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/loaders/layout.h"
 #include "devices/loaders/loader_internal.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /* Multiboot 0.6.96, 3.3: the information structure (the first 88 bytes, as QEMU fills). */
 struct multiboot_info {

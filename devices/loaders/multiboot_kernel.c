@@ -1,8 +1,8 @@
 /* multiboot_kernel: finding a multiboot v1 header and loading the kernel it describes. */
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/loaders/layout.h"
 #include "devices/loaders/loader_internal.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /*
  * Multiboot 0.6.96, 3.1: the header is 32-bit aligned within the first 8192 bytes and

@@ -1,8 +1,8 @@
 /* pvh: Linux (or any kernel) with a Xen PVH entry note, started in 32-bit protected mode. */
-#include "core/log.h"
-#include "core/string.h"
 #include "devices/loaders/layout.h"
 #include "devices/loaders/loader_internal.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 /*
  * Xen public/elfnote.h: XEN_ELFNOTE_PHYS32_ENTRY (18) in a note named "Xen" holds the

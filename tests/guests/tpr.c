@@ -1,7 +1,7 @@
 /* tpr: TPR and CR8 hold pending interrupts off, lowering them delivers; ISR blocks too. */
 #include "guest.h"
 
-#include "core/format.h"
+#include "lib/format.h"
 
 const char guest_name[] = "tpr";
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "lib/log.h"
 
 static char capture_buf[1 << 16];
 static size_t capture_len;

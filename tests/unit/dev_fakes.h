@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "core/irq_line.h"
+#include "lib/irq_line.h"
 
 #define FAKE_IRQ_LINES 32
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/boot_info.h"
-#include "core/guest_mem.h"
+#include "lib/boot_info.h"
+#include "lib/guest_mem.h"
 #include "devices/firmware/acpi_platform.h"
 #include "tests/unit/capture.h"
 

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core/guest_mem.h"
-#include "core/io_bus.h"
-#include "core/mmio_bus.h"
+#include "lib/guest_mem.h"
+#include "lib/io_bus.h"
+#include "lib/mmio_bus.h"
 #include "tests/unit/capture.h"
 
 struct fake_dev {

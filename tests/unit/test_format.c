@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/format.h"
+#include "lib/format.h"
 
 #define CHECK_LIKE_LIBC(...)                                              \
 	do {                                                              \

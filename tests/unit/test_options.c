@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "boot/options.h"
+#include "lib/options.h"
 #include "tests/unit/capture.h"
 
 static struct nestor_options o;

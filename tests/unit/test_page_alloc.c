@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "core/page_alloc.h"
+#include "lib/page_alloc.h"
 #include "tests/unit/capture.h"
 
 #define NPAGES 64

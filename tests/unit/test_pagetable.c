@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "arch/x86/pagetable.h"
-#include "core/page_alloc.h"
+#include "lib/page_alloc.h"
 #include "tests/unit/capture.h"
 
 static const struct pt_format npt = { .table = 0x7, .leaf_4k = 0x7, .leaf_2m = 0x7 | PT_LARGE };

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core/symbols.h"
+#include "lib/symbols.h"
 
 static const struct symbol_entry entries[] = { { 0x1000, 0 }, { 0x1040, 6 }, { 0x1100, 12 } };
 static const char names[] = "alpha\0bravo\0delta";

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core/vcpu_cpuid.h"
+#include "vm/vcpu_cpuid.h"
 
 #define CR4_OSXSAVE (1ull << 18)
 

@@ -1,7 +1,7 @@
 /* decode: one x86 instruction, from its prefixes to its immediates (SDM Vol. 2, chapter 2). */
 #include "arch/x86/decode/decode_internal.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 /*
  * Near branches in 64-bit mode: Intel always uses rel32 (66h is ignored); AMD honours

@@ -1,7 +1,7 @@
 /* emul_string_io: INS and OUTS, with or without REP (SDM Vol. 2, INS/INSB/INSW/INSD, OUTS). */
 #include "arch/x86/decode/emul_internal.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 #define OP_INSB 0x6c
 #define OP_OUTSB 0x6e

@@ -1,7 +1,7 @@
 /* fetch_decode: the instruction at the guest's CS:RIP, for exits that come without its bytes. */
 #include "arch/x86/decode/emul_internal.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 /* Why the bytes the decoder needed could not be fetched. */
 static enum x86_emul_status fetch_failure(const struct guest_fetch *f, enum guest_walk_status st,

@@ -1,7 +1,7 @@
 /* mmio_emul: which instructions nestor carries out on MMIO, and the dispatch to them. */
 #include "arch/x86/decode/emul_internal.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 enum emul_family { FAMILY_NONE, FAMILY_ALU, FAMILY_MOVE, FAMILY_BITS, FAMILY_STRING };
 

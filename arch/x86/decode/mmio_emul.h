@@ -8,10 +8,10 @@
 #include "arch/x86/decode/insn.h"
 #include "arch/x86/guest_walk.h"
 #include "arch/x86/regs.h"
-#include "core/guest_mem.h"
+#include "lib/guest_mem.h"
 
 /*
- * MMIO accesses go through these, with core/mmio_bus.h's semantics: size is 1, 2, 4 or
+ * MMIO accesses go through these, with lib/mmio_bus.h's semantics: size is 1, 2, 4 or
  * 8, the address is guest-physical, a read returns the value zero-extended. An exit
  * handler points them at mmio_bus_read/mmio_bus_write for the VM.
  */

@@ -7,7 +7,7 @@
 
 #include "arch/x86/decode/mmio_emul.h"
 
-/* The VM's port space, with core/io_bus.h's semantics: size 1, 2 or 4. */
+/* The VM's port space, with lib/io_bus.h's semantics: size 1, 2 or 4. */
 struct x86_port_ops {
 	uint32_t (*in)(void *ctx, uint16_t port, unsigned size);
 	void (*out)(void *ctx, uint16_t port, unsigned size, uint32_t value);

@@ -4,9 +4,9 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
 
 #define MSR_EFER 0xc0000080
 #define EFER_SVME (1ull << 12)

@@ -1,7 +1,7 @@
 /* svm_emul: the guest state the instruction decoder and emulator see, from the VMCB. */
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/vm.h"
+#include "vm/vm.h"
 
 /* VMCB attrib bits 8-11 hold descriptor bits 52-55: AVL, L, D/B, G. */
 #define ATTR_L (1u << 9)

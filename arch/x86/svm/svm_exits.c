@@ -2,12 +2,12 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/log.h"
-#include "core/run_end.h"
-#include "core/vcpu_cpuid.h"
-#include "core/vcpu_mmio.h"
-#include "core/vcpu_msr.h"
-#include "core/vm.h"
+#include "drivers/run_end.h"
+#include "lib/log.h"
+#include "vm/vcpu_cpuid.h"
+#include "vm/vcpu_mmio.h"
+#include "vm/vcpu_msr.h"
+#include "vm/vm.h"
 
 #define MSR_TSC 0x10
 #define MSR_PAT 0x277

@@ -7,7 +7,7 @@
 
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/vmcb.h"
-#include "core/vcpu.h"
+#include "vm/vcpu.h"
 
 struct guest_entry;
 

@@ -3,8 +3,8 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/vcpu_entry.h"
-#include "core/vm.h"
+#include "vm/vcpu_entry.h"
+#include "vm/vm.h"
 
 #define INTERCEPT_CR8_WRITE (1u << (16 + 8))
 

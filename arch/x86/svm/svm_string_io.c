@@ -1,9 +1,9 @@
 /* svm_string_io: INS and OUTS intercepts, emulated element by element against the VM's ports. */
 #include "arch/x86/decode/port_emul.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/vcpu_mmio.h"
-#include "core/vcpu_port.h"
-#include "core/vm.h"
+#include "vm/vcpu_mmio.h"
+#include "vm/vcpu_port.h"
+#include "vm/vm.h"
 
 /*
  * EXITINFO1 names the port, size, direction and REP (APM Vol. 2, 15.10.2) and EXITINFO2

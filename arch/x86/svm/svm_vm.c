@@ -2,11 +2,11 @@
 #include "arch/x86/pagetable.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
-#include "core/string.h"
-#include "core/vcpu_msr.h"
-#include "core/vm.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
+#include "lib/string.h"
+#include "vm/vcpu_msr.h"
+#include "vm/vm.h"
 
 /*
  * Nested page-table entries (APM Vol. 2 15.25.5): ordinary long-mode entries. The

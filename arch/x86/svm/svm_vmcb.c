@@ -1,11 +1,11 @@
 /* svm_vmcb: building a vCPU's VMCB: intercepts and architectural start states. */
+#include "arch/x86/guest_entry.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
-#include "core/guest_entry.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
-#include "core/string.h"
-#include "core/vm.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
+#include "lib/string.h"
+#include "vm/vm.h"
 
 #define EFER_SVME (1ull << 12)
 

@@ -3,8 +3,8 @@
 
 #include "arch/x86/regs.h"
 #include "arch/x86/vmx/vmcs.h"
-#include "core/format.h"
-#include "core/string.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 #define BIT(n) (1ull << (n))
 

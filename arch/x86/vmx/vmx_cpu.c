@@ -1,13 +1,13 @@
 /* vmx_cpu: turning VMX on for one physical CPU, and deciding once whether it can run nestor. */
 #include "arch/x86/caps.h"
 #include "arch/x86/cpu.h"
-#include "arch/x86/regs.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/regs.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
 
 #define MSR_FEATURE_CONTROL 0x3a
 #define FEATURE_CONTROL_LOCK (1ull << 0)

@@ -1,6 +1,6 @@
 /* vmx_cr: guest writes to CR0/CR4 bits nestor owns, emulated on the guest's behalf. */
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vm.h"
+#include "vm/vm.h"
 
 /* CR-access exit qualification (SDM Vol. 3C 27.2.1, Table 27-3). */
 #define CRQ_NUMBER(q) ((unsigned)(q) & 0xf)

@@ -1,7 +1,7 @@
 /* vmx_emul: the guest state the decoder sees, RIP advance and exception injection on VMX. */
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vm.h"
+#include "vm/vm.h"
 
 bool vmx_guest_long_mode(void)
 {

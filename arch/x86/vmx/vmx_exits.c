@@ -1,9 +1,9 @@
 /* vmx_exits: what nestor does for each VM exit the VMX backend asks for. */
 #include "apic/apic_vm.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/run_end.h"
-#include "core/vcpu_cpuid.h"
-#include "core/vm.h"
+#include "drivers/run_end.h"
+#include "vm/vcpu_cpuid.h"
+#include "vm/vm.h"
 
 /* Basic exit reasons (SDM Vol. 3D, Appendix C). */
 enum {

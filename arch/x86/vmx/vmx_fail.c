@@ -1,9 +1,9 @@
 /* vmx_fail: a VM entry that fails is never silent: the error, the fields behind it, a stop. */
 #include "apic/vlapic.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/log.h"
-#include "core/run_end.h"
-#include "core/vm.h"
+#include "drivers/run_end.h"
+#include "lib/log.h"
+#include "vm/vm.h"
 
 #define VMX_INSN_ERROR_INVALID_CONTROLS 7
 #define VMX_INSN_ERROR_INVALID_HOST_STATE 8

@@ -56,7 +56,7 @@ static void vmx_guest_ia32e(bool on)
 	vmcs_write(VMCS_ENTRY_CONTROLS, entry | (on ? ENTRY_IA32E_GUEST : 0));
 }
 
-/* The loaders' conventions (core/guest_entry.h): flat 32-bit protected mode, or long mode. */
+/* The loaders' conventions (arch/x86/guest_entry.h): flat 32-bit protected mode, or long mode. */
 void vmx_guest_set_entry(const struct guest_entry *e)
 {
 	vmx_guest_common();

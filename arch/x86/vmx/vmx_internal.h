@@ -6,11 +6,11 @@
 #include <stdint.h>
 
 #include "arch/x86/decode/mmio_emul.h"
+#include "arch/x86/guest_entry.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_insn.h"
-#include "core/guest_entry.h"
-#include "core/vcpu.h"
+#include "vm/vcpu.h"
 
 /* Computed by vmx_supported() on the boot CPU; every CPU of the machine is alike. */
 extern struct vmx_config vmx_cfg;

@@ -1,8 +1,8 @@
 /* vmx_mmio: an EPT violation outside guest RAM is an MMIO access: decode and emulate it. */
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vcpu_mmio.h"
-#include "core/vm.h"
+#include "vm/vcpu_mmio.h"
+#include "vm/vm.h"
 
 /*
  * EPT maps guest RAM only, so an EPT violation (SDM 27.2.1, Table 27-7) is the LAPIC page,

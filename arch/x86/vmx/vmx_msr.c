@@ -1,7 +1,7 @@
 /* vmx_msr: RDMSR/WRMSR exits: EFER, PAT and the TSC live in the VMCS, the rest is vcpu_msr's. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vcpu_msr.h"
+#include "vm/vcpu_msr.h"
 
 #define MSR_TSC 0x10
 #define MSR_PAT 0x277

@@ -2,8 +2,8 @@
 #include "apic/apic_arbiter.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vcpu_entry.h"
-#include "core/vm.h"
+#include "vm/vcpu_entry.h"
+#include "vm/vm.h"
 
 #define EXIT_EXTERNAL_INTERRUPT 1
 

@@ -1,9 +1,9 @@
 /* vmx_string_io: INS and OUTS exits, emulated element by element against the VM's ports. */
 #include "arch/x86/decode/port_emul.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/vcpu_mmio.h"
-#include "core/vcpu_port.h"
-#include "core/vm.h"
+#include "vm/vcpu_mmio.h"
+#include "vm/vcpu_port.h"
+#include "vm/vm.h"
 
 /*
  * The exit qualification names the port, size and direction (SDM 27.2.1, Table 27-5), and

@@ -2,7 +2,7 @@
 #include "apic/apic_vm.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "arch/x86/vmx/vmx_tpr_check.h"
-#include "core/vm.h"
+#include "vm/vm.h"
 
 /*
  * Before every entry (SDM Vol. 3C 29.1.1, 29.1.2): VTPR (virtual-APIC page byte 0x80) is

@@ -1,7 +1,7 @@
 /* vmx_tpr_check: nestor's own SDM 26.2.1.1 check of TPR_THRESHOLD against VTPR, before entry. */
 #include "arch/x86/vmx/vmx_tpr_check.h"
 
-#include "core/log.h"
+#include "lib/log.h"
 
 void vmx_tpr_threshold_report(unsigned vcpu, uint64_t rip, uint8_t threshold, uint8_t vtpr)
 {

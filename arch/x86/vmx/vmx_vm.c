@@ -2,11 +2,11 @@
 #include "arch/x86/pagetable.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
-#include "core/string.h"
-#include "core/vcpu_msr.h"
-#include "core/vm.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
+#include "lib/string.h"
+#include "vm/vcpu_msr.h"
+#include "vm/vm.h"
 
 /*
  * EPT entries (SDM Vol. 3C 28.2.2): bits 2:0 read/write/execute; leaves carry the memory

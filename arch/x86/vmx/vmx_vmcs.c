@@ -3,10 +3,10 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
-#include "core/log.h"
-#include "core/page_alloc.h"
-#include "core/string.h"
-#include "core/vm.h"
+#include "lib/log.h"
+#include "lib/page_alloc.h"
+#include "lib/string.h"
+#include "vm/vm.h"
 
 #define MSR_PAT 0x277
 #define MSR_EFER 0xc0000080

@@ -1,7 +1,7 @@
 /* bootinfo: parses the multiboot v1 information structure (Multiboot Specification, 3.3). */
 #include "bootinfo.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 
 #define MBI_FLAG_MEM		(1u << 0)
 #define MBI_FLAG_CMDLINE	(1u << 2)

@@ -3,8 +3,8 @@
 
 #include <stdbool.h>
 
-#include "core/format.h"
-#include "core/spinlock.h"
+#include "lib/format.h"
+#include "lib/spinlock.h"
 #include "x86.h"
 
 #define COM1		0x3f8

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 
 #include "console.h"
-#include "core/format.h"
+#include "lib/format.h"
 #include "x86.h"
 
 #define DEBUG_EXIT_PORT 0xf4

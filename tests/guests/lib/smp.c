@@ -1,7 +1,7 @@
 /* smp: AP bring-up with the universal start-up algorithm (SDM Vol. 3A, 8.4.4.1). */
 #include "smp.h"
 
-#include "core/string.h"
+#include "lib/string.h"
 #include "delay.h"
 #include "fwcfg.h"
 #include "idt.h"

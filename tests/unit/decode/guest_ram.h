@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "core/guest_mem.h"
+#include "lib/guest_mem.h"
 
 static struct guest_mem ram;
 

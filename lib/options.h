@@ -1,0 +1,72 @@
+/* options: nestor's boot options, from EFI load options and \nestor.cfg. */
+#ifndef NESTOR_LIB_OPTIONS_H
+#define NESTOR_LIB_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/log.h"
+
+/* A deliberate fault for testing the crash path (option fault=...). */
+enum debug_fault {
+	FAULT_NONE,
+	FAULT_PAGE,	/* read an unmapped address: #PF */
+	FAULT_GP,	/* non-canonical address: #GP */
+	FAULT_UD,	/* ud2: #UD */
+	FAULT_DIVIDE,	/* divide by zero: #DE */
+	FAULT_PANIC,	/* call panic() */
+};
+
+/* What L1 is offered (design.md "Personalities"); nested virtualization adds the others. */
+enum personality {
+	PERSONALITY_NONE,	/* no VMX or SVM for L1: CPUID hides them */
+};
+
+/* The vIOAPIC model (apic/vioapic.h): some guests and VMMs need the older one. */
+enum ioapic_model {
+	IOAPIC_V20,	/* version 0x20, with the EOI register: Directed EOI is offered */
+	IOAPIC_V11,	/* version 0x11, no EOI register: Directed EOI is not offered */
+};
+
+/*
+ * Hardware APIC virtualization (option apicv=). off: the seeds' configuration (VMX TPR
+ * shadow without virtual-interrupt delivery, SVM V_TPR without AVIC), even on CPUs that
+ * offer more; on: VMX APICv / SVM AVIC, for backends that implement it.
+ */
+enum apicv_mode {
+	APICV_OFF,
+	APICV_ON,
+};
+
+#define OPTIONS_PATH_MAX 128
+#define OPTIONS_STRING_MAX 512
+
+struct nestor_options {
+	enum log_level log_level;
+	enum debug_fault fault;
+	unsigned smp;			/* CPUs to use; 0 means all the host has */
+	unsigned mem_mb;		/* guest RAM in MiB */
+	enum personality personality;
+	enum ioapic_model ioapic;
+	enum apicv_mode apicv;
+	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
+	char initrd[OPTIONS_PATH_MAX];
+	char append[OPTIONS_STRING_MAX];	/* payload command line */
+};
+
+void options_set_defaults(struct nestor_options *o);
+
+/*
+ * Parses whitespace-separated key=value words into *o. A value may be double-quoted to
+ * hold spaces ("append=\"console=ttyS0 quiet\""); '#' starts a comment to the end of
+ * the line. On the first error returns false with a one-line explanation in err.
+ * A leading word without '=' that ends in ".efi" is the image path some loaders put
+ * first in the load options, and is skipped.
+ */
+bool options_parse(struct nestor_options *o, const char *text, size_t len, char *err,
+		   size_t errlen);
+
+/* Logs every option and its value, one line each (so a run log says how it was run). */
+void options_log(const struct nestor_options *o);
+
+#endif

@@ -1,0 +1,77 @@
+/* vcpu_entry: what happens before every VM entry, the same on VMX and SVM. */
+#include "vm/vcpu_entry.h"
+
+#include "apic/apic_arbiter.h"
+#include "drivers/lapic.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "vm/vm.h"
+
+static void vcpu_arm_timer(struct vcpu *v, uint64_t now)
+{
+	uint64_t next = vm_next_deadline_ns(v->vm, v);
+	lapic_timer_arm_ns(next == UINT64_MAX ? 0 : next > now ? next - now : 1);
+}
+
+/*
+ * Waits on this CPU until something may have changed for the vCPU: its LAPIC timer or a
+ * device deadline (the host timer), or a kick IPI from a CPU that sent it an interrupt.
+ * STI;HLT is one window: an IPI that arrived after the last check is taken by the HLT.
+ */
+static void vcpu_wait(struct vcpu *v, struct vlapic *l, uint64_t now)
+{
+	vcpu_arm_timer(v, now);
+	if (apic_event_requested(l) || v->vm->stopping)
+		return;
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* INIT resets the vCPU to wait for SIPI; SIPI starts it in real mode (SDM 9.4.3). */
+static void vcpu_apply_init_sipi(struct vcpu *v, struct vlapic *l, const struct vcpu_entry_ops *ops)
+{
+	struct apic_init_sipi is;
+	if (!apic_take_init_sipi(l, &is))
+		return;
+	if (is.init) {
+		ops->init(v);
+		v->state = VCPU_WAIT_FOR_SIPI;
+	}
+	if (is.sipi && v->state == VCPU_WAIT_FOR_SIPI) {
+		ops->sipi(v, is.sipi_vector);
+		memset(&v->gprs, 0, sizeof(v->gprs));
+		v->state = VCPU_RUNNABLE;
+		v->stats.by_reason[EXIT_REASON_INIT_SIPI]++;
+		log_debug("vcpu%u: SIPI vector %#x: starting at %#x:0000", v->id, is.sipi_vector,
+			  is.sipi_vector << 8);
+	}
+}
+
+bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l, const struct vcpu_entry_ops *ops)
+{
+	struct vm *vm = v->vm;
+	uint64_t now = vm_now_ns(vm);
+	struct apic_intr_state st;
+	struct apic_decision d;
+
+	vlapic_set_clock(l, now);
+	if (v->id == 0)
+		vm_devices_tick(vm);
+	vcpu_apply_init_sipi(v, l, ops);
+	if (v->state == VCPU_WAIT_FOR_SIPI) {
+		vcpu_wait(v, l, now);
+		return false;
+	}
+	ops->intr_state(v, &st);
+	if (v->state == VCPU_HALTED) {
+		if (!apic_has_wakeup_event(l, &st, now)) {
+			vm_note_halted(vm, v, !st.rflags_if);
+			vcpu_wait(v, l, now);
+			return false;
+		}
+		v->state = VCPU_RUNNABLE;
+	}
+	apic_decide(l, &st, now, &d);
+	ops->apply_decision(v, l, &d);
+	vcpu_arm_timer(v, now);
+	return true;
+}
