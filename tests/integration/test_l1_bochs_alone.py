@@ -8,7 +8,8 @@ seed000-fixed (the two the seed-000 case compares), both runs at once on the 2 c
 - the run ends the way /init ends it on Bochs: every line reaches the console ("L1: end:" is
   the last one, after "L1: done"), then Bochs's shutdown port stops the emulator (Linux finds
   no ACPI power-off there) well before the timeout.
-The time to /init and the whole run are printed, not asserted (about 100-250 s each).
+The time to /init and the whole run are printed, not asserted (about 100-300 s each).
+L1_BOCHS_VARIANTS="seed002-fixed seed003-old" (or "all") runs other variants instead.
 """
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,9 @@ from l1_payload import (DEFAULT_CMDLINE, END_MARKER, INITRAMFS, MARKER, VMLINUZ,
                         l1_lines, linux_alone, parse_console)
 
 MODEL = "corei7_ivy_bridge_3770k"
-VARIANTS = ("stock", "seed000-fixed")
+VARIANTS = tuple(os.environ.get("L1_BOCHS_VARIANTS", "stock seed000-fixed").split())
+if VARIANTS == ("all",):
+    VARIANTS = ("stock", "seed000-fixed", "seed002-fixed", "seed003-old", "stock-built")
 TIMEOUT_S = 900
 SHUTDOWN = "Shutdown port: shutdown requested"
 
