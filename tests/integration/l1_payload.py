@@ -254,8 +254,10 @@ def direct_qemu(cpu: str = "max", smp: int = 2, mem_mb: int = 512, accel: str = 
 def linux_alone(emulator: str = "bochs", cpu: Optional[str] = None, smp: int = 1,
                 machine_mb: int = 768, echo: bool = False, results: Optional[list] = None) -> Boot:
     """A launcher booting the kernel directly on the emulator, without nestor, through OVMF and
-    the kernel's EFI stub (tools/nestor_run.run_linux_alone): how L1 runs on Bochs alone. Pass
-    VMLINUZ as the kernel (the EFI stub is in the bzImage, not in vmlinux). Linux finds no ACPI
+    the kernel's EFI stub (tools/nestor_run.run_linux_alone): how L1 runs on Bochs alone. The
+    EFI stub is in the bzImage, not in vmlinux: given an ELF vmlinux (e.g. VMLINUX, as callers
+    of the other launchers pass), it boots the `vmlinuz` beside it, the same kernel as
+    fetch-kernel leaves them, so this launcher is a drop-in for the others. Linux finds no ACPI
     power-off on Bochs, so unless the command line already chooses an l1.exit, `l1.exit=bochs`
     is added: /init then ends the emulator through its shutdown port once its last line
     (END_MARKER) is out. `results` collects each run's nestor_run.RunResult (logs, workdir)."""
@@ -263,6 +265,9 @@ def linux_alone(emulator: str = "bochs", cpu: Optional[str] = None, smp: int = 1
     import nestor_run
 
     def boot(kernel: Path, initrd: Path, cmdline: str, timeout_s: float) -> BootResult:
+        with open(kernel, "rb") as f:
+            if f.read(4) == b"\x7fELF":
+                kernel = Path(kernel).parent / "vmlinuz"
         if emulator == "bochs" and "l1.exit=" not in cmdline:
             cmdline += " l1.exit=bochs"
         r = nestor_run.run_linux_alone(str(kernel), str(initrd), cmdline, emulator=emulator,
