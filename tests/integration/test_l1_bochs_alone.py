@@ -8,17 +8,39 @@ seed000-fixed (the two the seed-000 case compares), both runs at once on the 2 c
 - the run ends the way /init ends it on Bochs: every line reaches the console ("L1: end:" is
   the last one, after "L1: done"), then Bochs's shutdown port stops the emulator (Linux finds
   no ACPI power-off there) well before the timeout.
+- the same boot is seed 000's case with L0=bochs (tools/seeds CASES): l1vmm runs the seed-000
+  scenario under that KVM, and tools/seeds' own judge decides: stock reproduces (hardware
+  error 0x7: Bochs enforces SDM 26.2.1.1 on VMRESUME), seed000-fixed passes. `make seeds`
+  boots the same cases itself; in `make check` they run here, once, with the checks above
+  (test_seeds.py runs the L0=qemu ones).
 The time to /init and the whole run are printed, not asserted (about 100-300 s each).
 L1_BOCHS_VARIANTS="seed002-fixed seed003-old" (or "all") runs other variants instead.
 """
+import importlib.machinery
+import importlib.util
 import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from conftest import record_timing
 from l1_payload import (DEFAULT_CMDLINE, END_MARKER, INITRAMFS, MARKER, VMLINUZ, check_kvm_variant,
                         l1_lines, linux_alone, parse_console)
+from l1vmm import parse_runs, run_word
+
+
+def seeds_tool():
+    path = str(Path(__file__).resolve().parents[2] / "tools" / "seeds")
+    loader = importlib.machinery.SourceFileLoader("seeds_tool", path)
+    spec = importlib.util.spec_from_loader("seeds_tool", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+SEEDS = seeds_tool()
+SEED_CASES = {c.kvm: c for c in SEEDS.CASES if c.l0 == "bochs"}
 
 MODEL = "corei7_ivy_bridge_3770k"
 VARIANTS = tuple(os.environ.get("L1_BOCHS_VARIANTS", "stock seed000-fixed").split())
@@ -36,7 +58,11 @@ def bochs_runs():
     def run(variant):
         results = []
         boot = linux_alone(emulator="bochs", cpu=MODEL, smp=1, results=results)
-        result = boot(VMLINUZ, INITRAMFS, DEFAULT_CMDLINE + " l1.kvm=" + variant, TIMEOUT_S)
+        cmdline = DEFAULT_CMDLINE + " l1.kvm=" + variant
+        case = SEED_CASES.get(variant)
+        if case:
+            cmdline += " l1.run=" + run_word(case.scenario, case.options)
+        result = boot(VMLINUZ, INITRAMFS, cmdline, TIMEOUT_S)
         return variant, (result, results[0])
 
     with ThreadPoolExecutor(2) as pool:
@@ -74,3 +100,16 @@ def test_the_run_ends_with_every_line_out(variant, bochs_runs):
     with open(os.path.join(run.workdir, "bochs.log"), errors="replace") as f:
         assert SHUTDOWN in f.read(), f"Bochs never saw the shutdown port (logs {run.workdir})"
     assert run.elapsed - run.first_seen[END_MARKER] < 60, run.elapsed
+
+
+@pytest.mark.parametrize("variant", sorted(v for v in VARIANTS if v in SEED_CASES))
+def test_seed000_on_bochs_alone(variant, bochs_runs, capsys):
+    """tools/seeds' seed-000 case for this variant, judged by the tool on this boot."""
+    result, run = bochs_runs[variant]
+    case = SEED_CASES[variant]
+    runs = parse_runs(result.console)
+    assert runs, "\n".join(result.console.splitlines()[-30:])
+    SEEDS.judge(case, runs[0])
+    with capsys.disabled():
+        print("\n" + case.line())
+    assert case.outcome == case.expect, case.line()
