@@ -14,6 +14,7 @@
 #include "lib/string.h"
 #include "vm/vcpu_msr.h"
 #include "vm/virt.h"
+#include "vm/vm_cpu_model.h"
 #include "vm/vm.h"
 
 #define IOAPIC_BASE 0xfec00000ull
@@ -132,6 +133,8 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	vm->start_ns = tsc_now_ns();
 	io_bus_init(&vm->io);
 	mmio_bus_init(&vm->mmio);
+	if (!vm_cpu_model_init(vm, bi->options.personality))
+		return false;
 	if (!vm->mem.hva) {
 		log_error("vm: no guest RAM was allocated");
 		return false;

@@ -11,6 +11,7 @@
 #include "lib/io_bus.h"
 #include "lib/mmio_bus.h"
 #include "lib/spinlock.h"
+#include "vm/cpuid_model.h"
 #include "vm/vcpu.h"
 
 #define VM_MAX_VCPUS 8
@@ -33,6 +34,9 @@ struct vm {
 	/* Guest clock: nanoseconds of host time since the VM started. */
 	uint64_t start_ns;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
+	/* What L1 is offered (vm/personality.h) and where CPUID's host answers come from. */
+	const struct personality *personality;
+	struct cpuid_host cpuid_host;
 };
 
 /*

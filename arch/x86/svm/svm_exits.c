@@ -4,6 +4,7 @@
 #include "arch/x86/svm/svm_internal.h"
 #include "drivers/run_end.h"
 #include "lib/log.h"
+#include "vm/hypercall.h"
 #include "vm/vcpu_cpuid.h"
 #include "vm/vcpu_mmio.h"
 #include "vm/vcpu_msr.h"
@@ -58,6 +59,42 @@ static bool svm_exit_cpuid(struct vcpu *v, struct vmcb *vmcb)
 	return true;
 }
 
+/*
+ * MSRs the CPU switches (vcpu_msr's MSR_GUEST_STATE): #VMEXIT and VMSAVE leave the guest's
+ * in the VMCB, VMLOAD puts them back (APM 15.5.2, VMSAVE); TSC_AUX stays in the register.
+ */
+static uint64_t *svm_switched_msr(struct vmcb *vmcb, uint32_t msr)
+{
+	switch (msr) {
+	case 0x174: return &vmcb->save.sysenter_cs;
+	case 0x175: return &vmcb->save.sysenter_esp;
+	case 0x176: return &vmcb->save.sysenter_eip;
+	case 0xc0000081: return &vmcb->save.star;
+	case 0xc0000082: return &vmcb->save.lstar;
+	case 0xc0000083: return &vmcb->save.cstar;
+	case 0xc0000084: return &vmcb->save.sfmask;
+	case 0xc0000100: return &vmcb->save.fs.base;
+	case 0xc0000101: return &vmcb->save.gs.base;
+	case 0xc0000102: return &vmcb->save.kernel_gs_base;
+	default: return NULL;
+	}
+}
+
+static enum msr_result svm_guest_state_msr(struct vmcb *vmcb, uint32_t msr, uint64_t *value,
+					   bool write)
+{
+	uint64_t *p = svm_switched_msr(vmcb, msr);
+	if (p && write)
+		*p = *value;
+	else if (p)
+		*value = *p;
+	else if (write)
+		wrmsr(msr, *value);
+	else
+		*value = rdmsr(msr);
+	return MSR_OK;
+}
+
 /* The MSRs whose guest copy lives in the VMCB; everything else is vcpu_msr's. */
 static enum msr_result svm_msr_read(struct vcpu *v, struct vmcb *vmcb, uint32_t msr,
 				    uint64_t *value)
@@ -66,7 +103,10 @@ static enum msr_result svm_msr_read(struct vcpu *v, struct vmcb *vmcb, uint32_t 
 	case MSR_EFER: *value = vmcb->save.efer & ~SVM_EFER_SVME; return MSR_OK;
 	case MSR_PAT: *value = vmcb->save.g_pat; return MSR_OK;
 	case MSR_TSC: *value = rdtsc() + vmcb->control.tsc_offset; return MSR_OK;
-	default: return vcpu_msr_read(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_read(v, msr, value);
+		return r == MSR_GUEST_STATE ? svm_guest_state_msr(vmcb, msr, value, false) : r;
+	}
 	}
 }
 
@@ -89,8 +129,10 @@ static enum msr_result svm_msr_write(struct vcpu *v, struct vmcb *vmcb, uint32_t
 	case MSR_TSC:
 		vmcb->control.tsc_offset = value - rdtsc();
 		return MSR_OK;
-	default:
-		return vcpu_msr_write(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_write(v, msr, value);
+		return r == MSR_GUEST_STATE ? svm_guest_state_msr(vmcb, msr, &value, true) : r;
+	}
 	}
 }
 
@@ -209,6 +251,24 @@ static bool svm_exit_debug(struct vcpu *v, struct vmcb *vmcb)
 	return true;
 }
 
+/*
+ * VMMCALL, or a #UD the personality wants to see (VMCALL is #UD on AMD): a hypercall when
+ * the personality answers them, else the guest's #UD (vm/hypercall.c).
+ */
+static bool svm_exit_hypercall(struct vcpu *v, struct vmcb *vmcb, enum vcpu_exit_reason r)
+{
+	struct x86_emul_cpu cpu;
+	struct x86_emul_outcome out;
+	svm_count(v, r);
+	svm_emul_cpu(v, &cpu);
+	if (svm_finish_emulation(v, vcpu_hypercall_at_rip(v, &cpu, X86_DECODE_AMD, &out), &cpu,
+				 &out))
+		return true;
+	vm_stop_vcpu(v, "cannot fetch the instruction at rip %#llx: %s",
+		    (unsigned long long)vmcb->save.rip, out.why);
+	return false;
+}
+
 static bool svm_exit_shutdown(struct vcpu *v, struct vmcb *vmcb)
 {
 	svm_count(v, EXIT_REASON_TRIPLE_FAULT);
@@ -242,8 +302,10 @@ bool svm_handle_exit(struct vcpu *v)
 		svm_count(v, EXIT_REASON_OTHER);
 		svm_skip_instruction(v);	/* no caches to drop that the guest could see */
 		return true;
+	case SVM_EXIT_VMMCALL: return svm_exit_hypercall(v, vmcb, EXIT_REASON_HYPERCALL);
+	case SVM_EXIT_EXCP_BASE + X86_VECTOR_UD:
+		return svm_exit_hypercall(v, vmcb, EXIT_REASON_EXCEPTION);
 	case SVM_EXIT_VMRUN:
-	case SVM_EXIT_VMMCALL:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI:
@@ -251,7 +313,7 @@ bool svm_handle_exit(struct vcpu *v)
 	case SVM_EXIT_SKINIT:
 	case SVM_EXIT_INVLPGA:
 		/* With EFER.SVME clear (as the guest sees it) these raise #UD (APM 15.4). */
-		svm_count(v, code == SVM_EXIT_VMMCALL ? EXIT_REASON_HYPERCALL : EXIT_REASON_VIRT_INSN);
+		svm_count(v, EXIT_REASON_VIRT_INSN);
 		svm_inject_exception(v, X86_VECTOR_UD, false, 0);
 		return true;
 	case SVM_EXIT_INVALID:

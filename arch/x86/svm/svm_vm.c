@@ -5,7 +5,7 @@
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
-#include "vm/vcpu_msr.h"
+#include "vm/msr_table.h"
 #include "vm/vm.h"
 
 /*
@@ -20,8 +20,9 @@ static const struct pt_format npt_format = {
 };
 
 /* APM 15.11: two bits per MSR (read, write) in three 2 KiB ranges. */
-static void svm_msrpm_allow(uint8_t *msrpm, uint32_t msr)
+static void svm_msrpm_allow(void *map, uint32_t msr, bool read, bool write)
 {
+	uint8_t *msrpm = map;
 	uint32_t base;
 	if (msr <= 0x1fff)
 		base = 0;
@@ -32,7 +33,7 @@ static void svm_msrpm_allow(uint8_t *msrpm, uint32_t msr)
 	else
 		return;
 	uint32_t bit = (msr & 0x1fff) * 2;
-	msrpm[base + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+	msrpm[base + bit / 8] &= (uint8_t)~(((read ? 1u : 0) | (write ? 2u : 0)) << (bit % 8));
 }
 
 bool svm_vm_init(struct vm *vm)
@@ -53,8 +54,7 @@ bool svm_vm_init(struct vm *vm)
 	/* Every port traps: the platform is entirely nestor's devices. */
 	memset((void *)iopm, 0xff, 3 * 4096);
 	memset((void *)msrpm, 0xff, 2 * 4096);
-	for (unsigned i = 0; i < vcpu_msr_passthrough_count; i++)
-		svm_msrpm_allow((uint8_t *)msrpm, vcpu_msr_passthrough[i]);
+	msr_table_passthrough(svm_msrpm_allow, (void *)msrpm);
 	s->ncr3 = ncr3;
 	s->iopm_pa = iopm;
 	s->msrpm_pa = msrpm;

@@ -2,6 +2,8 @@
 #include "apic/apic_vm.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "drivers/run_end.h"
+#include "arch/x86/decode/mmio_emul.h"
+#include "vm/hypercall.h"
 #include "vm/vcpu_cpuid.h"
 #include "vm/vm.h"
 
@@ -90,10 +92,31 @@ static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
 	return true;
 }
 
-/* Exit reason 0: only NMIs arrive here (the exception bitmap is 0); nestor sends none. */
+/*
+ * VMCALL, or a #UD the personality wants to see (VMMCALL is #UD on Intel): a hypercall when
+ * the personality answers them, else the guest's #UD (vm/hypercall.c).
+ */
+static bool vmx_exit_hypercall(struct vcpu *v, enum vcpu_exit_reason r)
+{
+	struct x86_emul_cpu cpu;
+	struct x86_emul_outcome out;
+	vmx_count(v, r);
+	vmx_emul_cpu(v, &cpu);
+	if (vmx_finish_emulation(v, vcpu_hypercall_at_rip(v, &cpu, 0, &out), &cpu, &out))
+		return true;
+	vm_stop_vcpu(v, "cannot fetch the instruction at rip %#llx: %s",
+		    (unsigned long long)cpu.rip, out.why);
+	return false;
+}
+
+/* Exit reason 0: #UD when the exception bitmap asks for it (hypercalls), else only NMIs
+ * arrive here; nestor sends none. */
 static bool vmx_exit_exception_nmi(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
+	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION &&
+	    (info & INTR_INFO_VECTOR_MASK) == X86_VECTOR_UD)
+		return vmx_exit_hypercall(v, EXIT_REASON_EXCEPTION);
 	vmx_count(v, EXIT_REASON_OTHER);
 	vmx_log_guest_state(v);
 	vm_stop_vcpu(v, "unexpected %s exit, interruption information %#x",
@@ -153,7 +176,7 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 	case VMX_EXIT_MONITOR:
 		return vmx_exit_refused_insn(v, EXIT_REASON_OTHER, X86_VECTOR_UD);
 	case VMX_EXIT_VMCALL:
-		return vmx_exit_refused_insn(v, EXIT_REASON_HYPERCALL, X86_VECTOR_UD);
+		return vmx_exit_hypercall(v, EXIT_REASON_HYPERCALL);
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
 		return vmx_exit_refused_insn(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);

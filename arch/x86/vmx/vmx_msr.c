@@ -23,6 +23,37 @@ static enum msr_result vmx_write_efer(uint64_t value)
 	return MSR_OK;
 }
 
+/*
+ * MSRs the CPU switches (vcpu_msr's MSR_GUEST_STATE): FS/GS base and SYSENTER live in the
+ * VMCS guest state (SDM 24.4.1); KERNEL_GS_BASE, the SYSCALL MSRs and TSC_AUX are not
+ * switched at all and stay the guest's in the registers (docs/vmx.md).
+ */
+static uint32_t vmx_switched_field(uint32_t msr)
+{
+	switch (msr) {
+	case 0x174: return VMCS_GUEST_SYSENTER_CS;
+	case 0x175: return VMCS_GUEST_SYSENTER_ESP;
+	case 0x176: return VMCS_GUEST_SYSENTER_EIP;
+	case 0xc0000100: return VMCS_GUEST_FS_BASE;
+	case 0xc0000101: return VMCS_GUEST_GS_BASE;
+	default: return 0;
+	}
+}
+
+static enum msr_result vmx_guest_state_msr(uint32_t msr, uint64_t *value, bool write)
+{
+	uint32_t field = vmx_switched_field(msr);
+	if (field && write)
+		vmcs_write(field, *value);
+	else if (field)
+		*value = vmcs_read(field);
+	else if (write)
+		wrmsr(msr, *value);
+	else
+		*value = rdmsr(msr);
+	return MSR_OK;
+}
+
 /* The MSRs whose guest copy lives in the VMCS; everything else is vcpu_msr's. */
 static enum msr_result vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
@@ -30,7 +61,10 @@ static enum msr_result vmx_msr_read(struct vcpu *v, uint32_t msr, uint64_t *valu
 	case MSR_EFER: *value = vmcs_read(VMCS_GUEST_EFER); return MSR_OK;
 	case MSR_PAT: *value = vmcs_read(VMCS_GUEST_PAT); return MSR_OK;
 	case MSR_TSC: *value = rdtsc() + vmcs_read(VMCS_TSC_OFFSET); return MSR_OK;
-	default: return vcpu_msr_read(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_read(v, msr, value);
+		return r == MSR_GUEST_STATE ? vmx_guest_state_msr(msr, value, false) : r;
+	}
 	}
 }
 
@@ -47,8 +81,10 @@ static enum msr_result vmx_msr_write(struct vcpu *v, uint32_t msr, uint64_t valu
 	case MSR_TSC:
 		vmcs_write(VMCS_TSC_OFFSET, value - rdtsc());
 		return MSR_OK;
-	default:
-		return vcpu_msr_write(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_write(v, msr, value);
+		return r == MSR_GUEST_STATE ? vmx_guest_state_msr(msr, &value, true) : r;
+	}
 	}
 }
 
