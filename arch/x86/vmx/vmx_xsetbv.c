@@ -2,6 +2,8 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/regs.h"
 #include "arch/x86/vmx/vmx_internal.h"
+#include "vm/vcpu_cpuid.h"
+#include "vm/vm.h"
 
 #define XCR0_X87 (1ull << 0)
 #define XCR0_SSE (1ull << 1)
@@ -12,13 +14,12 @@
 
 /*
  * The #GP rules of XSETBV (SDM Vol. 2C, XSETBV; Vol. 1 13.3): XCR0 only, CPL 0, x87 always
- * on, nothing the CPU does not support, AVX only with SSE, the AVX-512 states all or none
- * and only with AVX, the two MPX states together.
+ * on, nothing the guest's CPUID does not offer (its personality's leaf 0Dh), AVX only with
+ * SSE, the AVX-512 states all or none and only with AVX, the two MPX states together.
  */
-static bool xcr0_valid(uint64_t value)
+static bool xcr0_valid(struct vcpu *v, uint64_t value)
 {
-	struct cpuid_regs r = cpuid(0xd, 0);
-	uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
+	uint64_t supported = cpuid_xcr0_offered(v->vm->personality, &v->vm->cpuid_host);
 	if (!(value & XCR0_X87) || (value & ~supported))
 		return false;
 	if ((value & XCR0_AVX) && !(value & XCR0_SSE))
@@ -38,11 +39,11 @@ bool vmx_exit_xsetbv(struct vcpu *v)
 	unsigned cpl = ((uint32_t)vmcs_read(VMCS_GUEST_SS_AR) >> AR_DPL_SHIFT) & 3;
 
 	v->stats.by_reason[EXIT_REASON_OTHER]++;
-	if (!(vmcs_read(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE) || !(cpuid(1, 0).ecx & (1u << 26))) {
+	if (!(vmcs_read(VMCS_GUEST_CR4) & X86_CR4_OSXSAVE) || !vcpu_cpuid_has(v, 0, CPUID_XSAVE)) {
 		vmx_inject_exception(v, X86_VECTOR_UD, false, 0);
 		return true;
 	}
-	if (cpl != 0 || (uint32_t)v->gprs.r[GPR_RCX] != 0 || !xcr0_valid(value)) {
+	if (cpl != 0 || (uint32_t)v->gprs.r[GPR_RCX] != 0 || !xcr0_valid(v, value)) {
 		vmx_inject_exception(v, X86_VECTOR_GP, true, 0);
 		return true;
 	}
