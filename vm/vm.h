@@ -11,6 +11,7 @@
 #include "lib/io_bus.h"
 #include "lib/mmio_bus.h"
 #include "lib/spinlock.h"
+#include "vm/cpuid_model.h"
 #include "vm/vcpu.h"
 
 #define VM_MAX_VCPUS 8
@@ -39,6 +40,9 @@ struct vm {
 	/* A failure of the backend's own to provoke once (option fault=vmwrite|invept, enum
 	 * debug_fault), so the test suite sees how it is reported; 0 normally. */
 	unsigned test_fault;
+	/* What L1 is offered (vm/personality.h) and where CPUID's host answers come from. */
+	const struct personality *personality;
+	struct cpuid_host cpuid_host;
 };
 
 /*
