@@ -111,3 +111,5 @@ help:
 	@echo "make check    install what is missing, build, run unit and integration tests"
 	@echo "make unit     host unit tests only (cmocka)"
 	@echo "make fuzz     every libFuzzer target FUZZ_S seconds (default 60), one table line each"
+	@echo "make l1       the L1 payload: Debian's kernel, the initramfs with the KVM variants"
+	@echo "make kvm-variants  KVM of L1's release from Debian's source, with/without each seed's fix"

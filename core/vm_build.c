@@ -15,6 +15,8 @@
 #include "vm/vcpu_run.h"
 #include "vm/vcpu_msr.h"
 #include "vm/virt.h"
+#include "vm/vm_cpu_model.h"
+#include "vm/personality.h"
 #include "vm/vm.h"
 
 #define IOAPIC_BASE 0xfec00000ull
@@ -158,6 +160,8 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	vm->start_ns = tsc_ns_at(vm->start_tsc);
 	io_bus_init(&vm->io);
 	mmio_bus_init(&vm->mmio);
+	if (!vm_cpu_model_init(vm, bi->options.personality))
+		return false;
 	if (!vm->mem.hva) {
 		log_error("vm: no guest RAM was allocated");
 		return false;
@@ -184,7 +188,7 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	if (!payload_load(vm, bi, &entry))
 		return false;
 	/* What L1 is offered: the backend's vm_init turns on what it implements of it. */
-	vm->nested.wanted = bi->options.personality != PERSONALITY_NONE;
+	vm->nested.wanted = vm->personality->virt.svm;
 	vm->nested.paging = bi->options.nested_paging == NESTED_PAGING_ON;
 	if (!ops->vm_init(vm))
 		return false;

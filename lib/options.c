@@ -21,7 +21,7 @@ struct option_desc {
 /* Index == enum log_level value; 0 is unused. */
 static const char *const log_level_choices[] = { "", "error", "warn", "info", "debug",
 						 "trace", NULL };
-static const char *const personality_choices[] = { "none", "native", "kvm", NULL };
+static const char *const personality_choices[] = { "none", "native", "kvm", "hyperv", NULL };
 static const char *const ioapic_choices[] = { "0x20", "0x11", NULL };	/* enum ioapic_model */
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
 					     "vmwrite", "invept", NULL };
@@ -38,7 +38,7 @@ static const struct option_desc option_table[] = {
 	{ "mem", OPT_UINT, offsetof(struct nestor_options, mem_mb), 0, NULL, 16, 3072,
 	  "guest RAM in MiB" },
 	{ "personality", OPT_ENUM, offsetof(struct nestor_options, personality), 0,
-	  personality_choices, 0, 0, "what L1 is offered (none: no VMX/SVM; native, kvm: SVM)" },
+	  personality_choices, 0, 0, "what L1 is offered (docs/personalities.md)" },
 	{ "ioapic", OPT_ENUM, offsetof(struct nestor_options, ioapic), 0, ioapic_choices,
 	  0, 0, "vIOAPIC version: 0x20 has the EOI register (Directed EOI offered), 0x11 not" },
 	{ "apicv", OPT_ENUM, offsetof(struct nestor_options, apicv), 0, apicv_choices, 0, 0,

@@ -20,13 +20,15 @@ enum debug_fault {
 };
 
 /*
- * What L1 is offered (design.md "Personalities"). Until the personality tables land
- * (vm/personality.c), native and kvm differ from none only in offering nested SVM.
+ * What L1 is offered (design.md "Personalities"; vm/personality.c holds each one's table,
+ * docs/personalities.md lists them). The value indexes the table; the default is none.
  */
-enum personality {
-	PERSONALITY_NONE,	/* no VMX or SVM for L1: CPUID hides them */
-	PERSONALITY_NATIVE,	/* a bare CPU: SVM offered on the SVM backend */
-	PERSONALITY_KVM,	/* KVM's guest interface: SVM offered on the SVM backend */
+enum personality_id {
+	PERSONALITY_NONE,	/* a plain guest of nestor: "nestornestor" leaves, no VMX or SVM */
+	PERSONALITY_NATIVE,	/* a bare CPU: no hypervisor bit, no hypervisor leaves */
+	PERSONALITY_KVM,	/* KVM's guest interface: KVMKVMKVM leaves, KVM hypercalls */
+	PERSONALITY_HYPERV,	/* "Microsoft Hv" leaves, no enlightenment recommended */
+	PERSONALITY_COUNT
 };
 
 /* Nested paging for L1's own guests (NPT / EPT) when L1 is offered virtualization. */
@@ -59,7 +61,7 @@ struct nestor_options {
 	enum debug_fault fault;
 	unsigned smp;			/* CPUs to use; 0 means all the host has */
 	unsigned mem_mb;		/* guest RAM in MiB */
-	enum personality personality;
+	enum personality_id personality;
 	enum ioapic_model ioapic;
 	enum apicv_mode apicv;
 	unsigned storm_guard;		/* ioapic-storm-guard=: re-deliveries before throttling, 0 off */

@@ -71,7 +71,13 @@ static enum msr_result msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_EFER: *value = v->ops->get_reg(v, VCPU_EFER); return MSR_OK;
 	case MSR_PAT: *value = v->ops->get_reg(v, VCPU_PAT); return MSR_OK;
 	case MSR_TSC: *value = rdtsc() + v->ops->get_reg(v, VCPU_TSC_OFFSET); return MSR_OK;
-	default: return vcpu_msr_read(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_read(v, msr, value);
+		if (r != MSR_GUEST_STATE)
+			return r;
+		v->ops->switched_msr(v, msr, value, false);
+		return MSR_OK;
+	}
 	}
 }
 
@@ -92,8 +98,13 @@ static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		/* ... and the TSC-deadline timer reads the same count (SDM 11.5.4.1). */
 		vlapic_timer_set_tsc_offset(apic_vm_vcpu(&v->vm->apic, v->id), value - rdtsc());
 		return MSR_OK;
-	default:
-		return vcpu_msr_write(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_write(v, msr, value);
+		if (r != MSR_GUEST_STATE)
+			return r;
+		v->ops->switched_msr(v, msr, &value, true);
+		return MSR_OK;
+	}
 	}
 }
 

@@ -11,6 +11,7 @@
 #include "lib/io_bus.h"
 #include "lib/mmio_bus.h"
 #include "lib/spinlock.h"
+#include "vm/cpuid_model.h"
 #include "vm/vcpu.h"
 #include "vm/vm_nested.h"
 
@@ -41,6 +42,9 @@ struct vm {
 	 * debug_fault), so the test suite sees how it is reported; 0 normally. */
 	unsigned test_fault;
 	struct vm_nested_offer nested;	/* what L1 is offered of nested virtualization */
+	/* What L1 is offered (vm/personality.h) and where CPUID's host answers come from. */
+	const struct personality *personality;
+	struct cpuid_host cpuid_host;
 };
 
 /*

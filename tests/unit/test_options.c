@@ -33,7 +33,21 @@ static void test_defaults(void **state)
 	assert_int_equal(o.smp, 0);
 	assert_int_equal(o.mem_mb, 256);
 	assert_int_equal(o.apicv, APICV_OFF);
+	assert_int_equal(o.personality, PERSONALITY_NONE);
 	assert_string_equal(o.kernel, "");
+}
+
+static void test_personality(void **state)
+{
+	(void)state;
+	assert_true(parse("personality=kvm"));
+	assert_int_equal(o.personality, PERSONALITY_KVM);
+	assert_true(parse("personality=native"));
+	assert_int_equal(o.personality, PERSONALITY_NATIVE);
+	assert_true(parse("personality=hyperv"));
+	assert_int_equal(o.personality, PERSONALITY_HYPERV);
+	assert_true(parse("personality=none"));
+	assert_int_equal(o.personality, PERSONALITY_NONE);
 }
 
 static void test_apicv(void **state)
@@ -119,8 +133,9 @@ static void test_errors(void **state)
 	assert_false(parse("mem=8"));
 	assert_false(parse("append=\"never closed"));
 	assert_string_equal(err, "option append: unterminated quote");
-	assert_false(parse("personality=hyperv"));
-	assert_string_equal(err, "option personality: bad value 'hyperv' (expected none|native|kvm)");
+	assert_false(parse("personality=xen"));
+	assert_string_equal(err, "option personality: bad value 'xen' (expected "
+				 "none|native|kvm|hyperv)");
 	assert_true(parse("personality=kvm nested-paging=off"));
 	assert_int_equal(o.personality, PERSONALITY_KVM);
 	assert_int_equal(o.nested_paging, NESTED_PAGING_OFF);
@@ -164,6 +179,7 @@ int main(void)
 		cmocka_unit_test_setup(test_values, setup),
 		cmocka_unit_test_setup(test_apicv, setup),
 		cmocka_unit_test_setup(test_storm_guard, setup),
+		cmocka_unit_test_setup(test_personality, setup),
 		cmocka_unit_test_setup(test_quotes_comments_whitespace, setup),
 		cmocka_unit_test_setup(test_image_name_skipped_only_first, setup),
 		cmocka_unit_test_setup(test_errors, setup),

@@ -342,6 +342,16 @@ static void test_x2apic_view(void **state)
 	assert_int_equal(vlapic_msr_write(v, 0x838, 0xffffffff), APIC_ACCESS_OK);
 	assert_int_equal(vlapic_msr_read(v, 0x839, &value), APIC_ACCESS_OK);
 	assert_int_equal(value, 0xffffffff);
+	/* Read-only LVT bits are not reserved: Linux's disconnect_bsp_APIC writes LINT0 as
+	 * ExtINT with delivery status and remote IRR set; they keep their own values. */
+	assert_int_equal(vlapic_msr_write(v, 0x835, 0x5700), APIC_ACCESS_OK);
+	assert_int_equal(vlapic_msr_read(v, 0x835, &value), APIC_ACCESS_OK);
+	assert_int_equal(value, 0x700);
+	assert_int_equal(vlapic_msr_write(v, 0x832, 0x10000 | APIC_LVT_DELIV_STATUS | 0x40),
+			 APIC_ACCESS_OK);
+	assert_int_equal(vlapic_msr_read(v, 0x832, &value), APIC_ACCESS_OK);
+	assert_int_equal(value, 0x10040);
+	assert_int_equal(vlapic_msr_write(v, 0x832, APIC_LVT_REMOTE_IRR | 0x40), APIC_ACCESS_GP);
 }
 
 static void test_apic_base_transitions(void **state)

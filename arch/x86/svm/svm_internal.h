@@ -73,6 +73,7 @@ const char *svm_exit_name(uint64_t code);
 /* svm_state.c: the guest state in the VMCB for the shared exit handlers. */
 uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r);
 bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value);
+void svm_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
 unsigned svm_cpl(struct vcpu *v);
 bool svm_long_mode_code(struct vcpu *v);

@@ -8,7 +8,7 @@
 #include "nested/svm/nsvm_merge.h"
 #include "nested/svm/nsvm_permmap.h"
 #include "vm/vcpu_exit.h"
-#include "vm/vcpu_msr.h"
+#include "vm/msr_table.h"
 #include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
@@ -48,26 +48,39 @@ static void vmrun_invalid(struct vcpu *v, uint64_t next_rip)
 	vcpu_complete_instruction(v, next_rip);
 }
 
+struct msrpm_merge {
+	uint8_t *msrpm02;
+	const uint8_t *l1;		/* L1's map, or NULL: L1 does not intercept MSRs */
+};
+
+/* One MSR nestor passes through (read and/or write): L1's bits for those directions. */
+static void merge_msr(void *ctx, uint32_t msr, bool read, bool write)
+{
+	const struct msrpm_merge *m = ctx;
+	uint32_t byte;
+	unsigned shift;
+	if (!svm_msrpm_locate(msr, &byte, &shift))
+		return;
+	uint8_t mask = (uint8_t)(((read ? 1u : 0) | (write ? 2u : 0)) << shift);
+	uint8_t bits = m->l1 ? (uint8_t)(m->l1[byte] & mask) : 0;
+	m->msrpm02[byte] = (uint8_t)((m->msrpm02[byte] & ~mask) | bits);
+}
+
 /*
- * The MSRPM vmcb02 uses: nestor's (which intercepts every MSR but the VMLOAD-switched ones
- * and TSC_AUX, vm/vcpu_msr.h) with L1's bits for those few: the union of both maps
+ * The MSRPM vmcb02 uses: nestor's (which intercepts every MSR but the few vm/msr_table.c
+ * lets through, some for reads only) with L1's bits for those few: the union of both maps
  * (nsvm_permmap_union) without copying 8 KiB per VMRUN. L1 not using MSR protection
  * lets them all through.
  */
 static void merge_msrpm(struct svm_nested *n, const struct vmcb *v12, const struct guest_mem *mem)
 {
-	const uint8_t *l1 = (v12->control.intercept_misc1 & SVM_INTERCEPT_MSR)
-				    ? guest_mem_ptr(mem, v12->control.msrpm_base_pa & ~0xfffull,
-						    SVM_MSRPM_SIZE)
-				    : NULL;
-	for (unsigned i = 0; i < vcpu_msr_passthrough_count; i++) {
-		uint32_t byte;
-		unsigned shift;
-		if (!svm_msrpm_locate(vcpu_msr_passthrough[i], &byte, &shift))
-			continue;
-		uint8_t bits = l1 ? (uint8_t)(l1[byte] & (3u << shift)) : 0;
-		n->msrpm02[byte] = (uint8_t)((n->msrpm02[byte] & ~(3u << shift)) | bits);
-	}
+	struct msrpm_merge m = {
+		n->msrpm02,
+		(v12->control.intercept_misc1 & SVM_INTERCEPT_MSR)
+			? guest_mem_ptr(mem, v12->control.msrpm_base_pa & ~0xfffull, SVM_MSRPM_SIZE)
+			: NULL,
+	};
+	msr_table_passthrough(merge_msr, &m);
 }
 
 /* nestor's side of vmcb02: what it intercepts of any guest of its own, its maps, TSC. */

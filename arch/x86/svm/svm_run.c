@@ -172,6 +172,7 @@ const struct vcpu_arch_ops svm_vcpu_ops = {
 	.handle_exit = svm_handle_exit,
 	.get_reg = svm_get_reg,
 	.set_reg = svm_set_reg,
+	.switched_msr = svm_switched_msr,
 	.emul_cpu = svm_emul_cpu,
 	.cpl = svm_cpl,
 	.long_mode_code = svm_long_mode_code,

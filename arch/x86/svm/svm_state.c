@@ -76,6 +76,41 @@ bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 	return true;
 }
 
+/*
+ * #VMEXIT and VMSAVE leave the guest's SYSENTER, SYSCALL, FS/GS and KERNEL_GS_BASE values
+ * in the VMCB and VMRUN/VMLOAD put them back (APM 15.5.2, 15.5.3 VMSAVE): those are the
+ * VMCB's. TSC_AUX is not switched and stays the guest's in the register.
+ */
+static uint64_t *svm_switched_field(struct vmcb_save *st, uint32_t msr)
+{
+	switch (msr) {
+	case 0x174: return &st->sysenter_cs;
+	case 0x175: return &st->sysenter_esp;
+	case 0x176: return &st->sysenter_eip;
+	case 0xc0000081: return &st->star;
+	case 0xc0000082: return &st->lstar;
+	case 0xc0000083: return &st->cstar;
+	case 0xc0000084: return &st->sfmask;
+	case 0xc0000100: return &st->fs.base;
+	case 0xc0000101: return &st->gs.base;
+	case 0xc0000102: return &st->kernel_gs_base;
+	default: return NULL;
+	}
+}
+
+void svm_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write)
+{
+	uint64_t *p = svm_switched_field(&svm_of(v)->vmcb->save, msr);
+	if (p && write)
+		*p = *value;
+	else if (p)
+		*value = *p;
+	else if (write)
+		wrmsr(msr, *value);
+	else
+		*value = rdmsr(msr);
+}
+
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
 {
 	const struct svm_vcpu *s = svm_of(v);

@@ -74,6 +74,7 @@ extern const struct vcpu_arch_ops vmx_vcpu_ops;
 bool vmx_guest_long_mode(void);
 uint64_t vmx_get_reg(struct vcpu *v, enum vcpu_reg r);
 bool vmx_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value);
+void vmx_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
 void vmx_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
 unsigned vmx_cpl(struct vcpu *v);
 bool vmx_long_mode_code(struct vcpu *v);

@@ -150,6 +150,7 @@ const struct vcpu_arch_ops vmx_vcpu_ops = {
 	.handle_exit = vmx_handle_exit_reason,
 	.get_reg = vmx_get_reg,
 	.set_reg = vmx_set_reg,
+	.switched_msr = vmx_switched_msr,
 	.emul_cpu = vmx_emul_cpu,
 	.cpl = vmx_cpl,
 	.long_mode_code = vmx_long_mode_code,
