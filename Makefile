@@ -9,6 +9,8 @@
 #   UNIT_SRCS_<name>       the project sources that test compiles (the very same files)
 #   UNIT_LIBS_<name>       extra host libraries for that test (e.g. -lpthread)
 #   CHECK_PREREQS          targets `make check` builds before the integration tier
+#   FUZZ_TARGETS           libFuzzer targets: tests/fuzz/<name>.c (mk/fuzz.mk)
+#   FUZZ_SRCS_<name>       the project sources that target compiles (the very same files)
 
 BUILD   ?= build
 HOSTCC  ?= gcc
@@ -19,6 +21,9 @@ NESTOR_C       :=
 NESTOR_ASM     :=
 UNIT_TESTS     :=
 CHECK_PREREQS  :=
+FUZZ_TARGETS   :=
+# One line adds a fuzz target from any fragment: $(call fuzz_target,NAME,SOURCES...)
+fuzz_target = $(eval FUZZ_TARGETS += $(1))$(eval FUZZ_SRCS_$(1) := $(2))
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -41,6 +46,7 @@ $(BUILD)/unit/$(1): tests/unit/$(1).c $$(UNIT_SRCS_$(1)) | deps
 -include $(BUILD)/unit/$(1).d
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target_rule,$(t))))
 
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
 
@@ -104,3 +110,6 @@ help:
 	@echo "make bochs    the same under Bochs (VMX, 1 vCPU)"
 	@echo "make check    install what is missing, build, run unit and integration tests"
 	@echo "make unit     host unit tests only (cmocka)"
+	@echo "make fuzz     every libFuzzer target FUZZ_S seconds (default 60), one table line each"
+	@echo "make l1       the L1 payload: Debian's kernel, the initramfs with the KVM variants"
+	@echo "make kvm-variants  KVM of L1's release from Debian's source, with/without each seed's fix"

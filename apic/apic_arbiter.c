@@ -93,6 +93,12 @@ static void count_windows(struct vlapic *v, const struct apic_decision *d)
 static void evaluate(struct vlapic *v, const struct apic_intr_state *s, struct apic_decision *d)
 {
 	v->reevaluate = false;
+	if (s->events_held) {
+		/* Held, not lost: look again at every entry until the hold ends. */
+		v->reevaluate = true;
+		vlapic_update_tpr_control(v);
+		return;
+	}
 	if (v->requeued.valid)
 		choose_requeued(v, s, d);
 	choose_nmi(v, s, d);

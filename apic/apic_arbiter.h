@@ -13,6 +13,13 @@ struct apic_intr_state {
 	bool interrupt_shadow;	/* blocking by STI or by MOV SS / POP SS */
 	bool event_pending;	/* the backend already injects an event (e.g. an exception) */
 	bool nmi_blocked;	/* NMI blocking: the guest is inside its NMI handler */
+	/*
+	 * Nothing may be injected now, whatever IF says: SVM's GIF is clear (APM 15.17: every
+	 * interrupt and NMI is held), or the vCPU runs a nested guest and L1's events reach
+	 * L1 as exits (vm/vcpu_nested.h). No window is opened either: the backend tells the
+	 * vLAPIC when this ends (vlapic_request_event).
+	 */
+	bool events_held;
 };
 
 enum apic_window {
@@ -52,6 +59,11 @@ void apic_decide(struct vlapic *v, const struct apic_intr_state *s, uint64_t now
 uint8_t apic_ack(struct vlapic *v, const struct apic_decision *d);
 /* The backend could not deliver an injected event (IDT-vectoring info): keep it. */
 void apic_requeue(struct vlapic *v, enum apic_source source, uint8_t vector);
+/*
+ * While the vCPU runs a nested guest: whether L1 has an NMI, and a maskable interrupt it
+ * would take with IF = 1, waiting (the nested code turns them into exits to L1).
+ */
+void apic_pending_for_nested(struct vlapic *v, uint64_t now_ns, bool *nmi, bool *intr);
 /* HLT / wait: would an event wake this vCPU now? */
 bool apic_has_wakeup_event(struct vlapic *v, const struct apic_intr_state *s, uint64_t now_ns);
 /* Polled by the backend: pending INIT (with the LAPIC already INIT-reset) and SIPI. */

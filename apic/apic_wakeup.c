@@ -22,6 +22,17 @@ bool apic_has_wakeup_event(struct vlapic *v, const struct apic_intr_state *s, ui
 	       vlapic_highest_deliverable(v) >= 0;
 }
 
+void apic_pending_for_nested(struct vlapic *v, uint64_t now_ns, bool *nmi, bool *intr)
+{
+	vlapic_timer_poll(v, now_ns);
+	bool requeued = v->requeued.valid;
+	*nmi = __atomic_load_n(&v->nmi_pending, __ATOMIC_ACQUIRE) ||
+	       (requeued && v->requeued.source == APIC_SRC_NMI);
+	*intr = (requeued && v->requeued.source != APIC_SRC_NMI) ||
+		(apic_extint_pending(v) && apic_extint_can_accept(v)) ||
+		vlapic_highest_deliverable(v) >= 0;
+}
+
 /*
  * INIT resets the APIC (keeping base and ID) and puts an AP into wait-for-SIPI; the
  * BSP restarts at the reset vector. A SIPI starts only a waiting AP; any other is

@@ -44,6 +44,7 @@ struct vlapic_timer {
 	uint64_t deadline_ns;	/* next expiry; 0 = not armed */
 	uint64_t period_ns;	/* length of one full count */
 	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE as the guest wrote it */
+	uint64_t tsc_offset;	/* this vCPU's TSC minus the VM clock's (after IA32_TSC writes) */
 	bool armed;
 	uint32_t initial_count;
 	uint32_t dcr;
@@ -145,6 +146,8 @@ void vlapic_timer_write_icr(struct vlapic *v, uint32_t count);
 void vlapic_timer_write_dcr(struct vlapic *v, uint32_t dcr);
 uint32_t vlapic_timer_read_ccr(const struct vlapic *v);
 void vlapic_timer_write_tsc_deadline(struct vlapic *v, uint64_t tsc);
+/* The vCPU's TSC moved (a write to IA32_TSC): deadlines are read against the new count. */
+void vlapic_timer_set_tsc_offset(struct vlapic *v, uint64_t offset);
 uint64_t vlapic_timer_read_tsc_deadline(const struct vlapic *v);
 void vlapic_timer_poll(struct vlapic *v, uint64_t now_ns);
 uint64_t vlapic_timer_next_deadline_ns(const struct vlapic *v);

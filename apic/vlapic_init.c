@@ -29,7 +29,9 @@ static void reset_registers(struct vlapic *v)
 	memset(&v->irr, 0, sizeof(v->irr));
 	memset(&v->isr, 0, sizeof(v->isr));
 	memset(&v->tmr, 0, sizeof(v->tmr));
+	uint64_t tsc_offset = v->timer.tsc_offset;	/* INIT leaves the TSC alone */
 	memset(&v->timer, 0, sizeof(v->timer));
+	v->timer.tsc_offset = tsc_offset;
 	v->timer.divide = 2;	/* DCR = 0 divides by 2 */
 	v->lint_level[0] = v->lint_level[1] = false;
 	v->requeued.valid = false;

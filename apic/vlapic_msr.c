@@ -47,7 +47,12 @@ static bool x2apic_writable(unsigned off)
 	}
 }
 
-/* Bits a WRMSR may set; anything else is reserved and faults (SDM 11.12.1.3). */
+/*
+ * Bits a WRMSR may set; anything else is reserved and faults (SDM 11.12.1.3). An LVT's
+ * delivery status (and LINT0/1's remote IRR) are read-only, not reserved: a write keeps
+ * them as they are, as on x2APIC hardware (Linux's disconnect_bsp_APIC writes LINT0 with
+ * both set at power-off).
+ */
 static uint64_t x2apic_write_mask(const struct vlapic *v, unsigned off)
 {
 	static const enum vlapic_lvt lvts[] = { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0,
@@ -61,9 +66,13 @@ static uint64_t x2apic_write_mask(const struct vlapic *v, unsigned off)
 	case APIC_REG_TIMER_ICR: return 0xffffffffull;
 	case APIC_REG_TIMER_DCR: return APIC_DCR_MASK;
 	case APIC_REG_SELF_IPI: return 0xff;
-	case APIC_REG_LVT_CMCI: return vlapic_lvt_write_mask(LVT_CMCI);
+	case APIC_REG_LVT_CMCI: return vlapic_lvt_write_mask(LVT_CMCI) | APIC_LVT_DELIV_STATUS;
+	case APIC_REG_LVT_LINT0:
+	case APIC_REG_LVT_LINT1:
+		return vlapic_lvt_write_mask(LVT_LINT0) | APIC_LVT_DELIV_STATUS | APIC_LVT_REMOTE_IRR;
 	default:
-		return vlapic_lvt_write_mask(lvts[(off - APIC_REG_LVT_TIMER) >> 4]);
+		return vlapic_lvt_write_mask(lvts[(off - APIC_REG_LVT_TIMER) >> 4]) |
+		       APIC_LVT_DELIV_STATUS;
 	}
 }
 

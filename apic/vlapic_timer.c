@@ -84,8 +84,21 @@ void vlapic_timer_write_tsc_deadline(struct vlapic *v, uint64_t tsc)
 		disarm(v);
 		return;
 	}
-	v->timer.deadline_ns = apic_ns_from_tsc(&v->vm->cfg.tsc, tsc);
+	/* The guest's TSC runs tsc_offset ahead of the VM clock's (modulo 2^64). */
+	v->timer.deadline_ns = apic_ns_from_tsc(&v->vm->cfg.tsc, tsc - v->timer.tsc_offset);
 	v->timer.armed = true;
+}
+
+/*
+ * IA32_TSC_DEADLINE compares with the TSC this CPU reads (SDM Vol. 3A 11.5.4.1), so after
+ * a write to IA32_TSC an armed deadline is due when the *new* count reaches it.
+ */
+void vlapic_timer_set_tsc_offset(struct vlapic *v, uint64_t offset)
+{
+	v->timer.tsc_offset = offset;
+	if (v->timer.armed && timer_mode(v) == APIC_LVT_TIMER_TSCDL)
+		v->timer.deadline_ns = apic_ns_from_tsc(&v->vm->cfg.tsc,
+							v->timer.tsc_deadline - offset);
 }
 
 uint64_t vlapic_timer_read_tsc_deadline(const struct vlapic *v)

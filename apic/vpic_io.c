@@ -100,6 +100,12 @@ void vpic_write_port(struct vpic *pic, uint16_t port, uint8_t value)
 	if (port == VPIC_ELCR_PORT || port == VPIC_ELCR_PORT + 1) {
 		struct vpic_chip *c = &pic->chip[port - VPIC_ELCR_PORT];
 		c->elcr = value & c->elcr_mask;
+		/*
+		 * A level-triggered request is the line itself: an edge latched before the
+		 * switch would otherwise stay in IRR with the line low, and since acknowledging
+		 * a level request keeps it, be raised again after every EOI.
+		 */
+		c->irr = (uint8_t)((c->irr & ~c->elcr) | (c->line & c->elcr));
 	} else if ((port & ~1u) == VPIC_MASTER_PORT || (port & ~1u) == VPIC_SLAVE_PORT) {
 		struct vpic_chip *c = &pic->chip[(port & ~1u) == VPIC_SLAVE_PORT];
 		if (port & 1)

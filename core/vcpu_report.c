@@ -78,6 +78,6 @@ void vm_log_report(const struct vm *vm)
 				 (unsigned long long)s->l1_vmentry_fails,
 				 (unsigned long long)s->l2_exits, (unsigned long long)s->l2_reflected);
 		if (vm->vcpus[i].nested && vm->vcpus[i].nested->report)
-			vm->vcpus[i].nested->report(&vm->vcpus[i]);
+			vm->vcpus[i].nested->report((struct vcpu *)&vm->vcpus[i]);
 	}
 }

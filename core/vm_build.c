@@ -15,6 +15,8 @@
 #include "vm/vcpu_run.h"
 #include "vm/vcpu_msr.h"
 #include "vm/virt.h"
+#include "vm/vm_cpu_model.h"
+#include "vm/personality.h"
 #include "vm/vm.h"
 
 #define IOAPIC_BASE 0xfec00000ull
@@ -91,7 +93,7 @@ static bool vm_create_interrupts(struct vm *vm, const struct boot_info *bi, bool
 		.x2apic = true,
 		.maxphyaddr = cpuid(0x80000000, 0).eax >= 0x80000008 ?
 				      cpuid(0x80000008, 0).eax & 0xff : 36,
-		.tsc = { .tsc_hz = tsc_hz(), .tsc_at_zero = rdtsc() },
+		.tsc = { .tsc_hz = tsc_hz(), .tsc_at_zero = vm->start_tsc },
 		.kick = vm_kick,
 		.ctx = vm,
 	};
@@ -153,11 +155,13 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	vm->mem.hva = (uint8_t *)bi->guest_ram;
 	vm->mem.size = (uint64_t)bi->options.mem_mb << 20;
 	vm->nvcpus = ncpus < VM_MAX_VCPUS ? ncpus : VM_MAX_VCPUS;
-	vm->start_ns = tsc_now_ns();
-	vm->nested_personality = bi->options.personality;
-	vm->nested_no_ept = bi->options.nested_ept == NESTED_EPT_OFF;
+	vm->test_fault = bi->options.fault;
+	vm->start_tsc = rdtsc();
+	vm->start_ns = tsc_ns_at(vm->start_tsc);
 	io_bus_init(&vm->io);
 	mmio_bus_init(&vm->mmio);
+	if (!vm_cpu_model_init(vm, bi->options.personality))
+		return false;
 	if (!vm->mem.hva) {
 		log_error("vm: no guest RAM was allocated");
 		return false;
@@ -183,6 +187,9 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	struct guest_entry entry;
 	if (!payload_load(vm, bi, &entry))
 		return false;
+	/* What L1 is offered: the backend's vm_init turns on what it implements of it. */
+	vm->nested.wanted = vm->personality->virt.svm;
+	vm->nested.paging = bi->options.nested_paging == NESTED_PAGING_ON;
 	if (!ops->vm_init(vm))
 		return false;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {

@@ -42,6 +42,11 @@ uint64_t tsc_now_ns(void)
 	return tsc_to_ns(rdtsc() - tsc_base);
 }
 
+uint64_t tsc_ns_at(uint64_t tsc)
+{
+	return tsc_to_ns(tsc - tsc_base);
+}
+
 void tsc_delay_ns(uint64_t ns)
 {
 	uint64_t end = tsc_now_ns() + ns;

@@ -9,6 +9,8 @@ void tsc_calibrate(void);
 uint64_t tsc_hz(void);
 /* Nanoseconds since calibration; monotonic. */
 uint64_t tsc_now_ns(void);
+/* The nanosecond of nestor's clock at which the TSC read `tsc`. */
+uint64_t tsc_ns_at(uint64_t tsc);
 uint64_t tsc_to_ns(uint64_t tsc_delta);
 void tsc_delay_ns(uint64_t ns);
 

@@ -34,7 +34,8 @@ static void fmt_string(struct fmt_out *o, const struct fmt_spec *s, const char *
 	if (!str)
 		str = "(null)";
 	int n = 0;
-	while (str[n] && (s->precision < 0 || n < s->precision))
+	/* C11 7.21.6.1: with a precision the array need not hold a NUL; never read past it. */
+	while ((s->precision < 0 || n < s->precision) && str[n])
 		n++;
 	if (!s->left)
 		fmt_pad(o, ' ', s->width - n);

@@ -5,7 +5,14 @@
 
 void *guest_mem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len)
 {
-	if (!guest_mem_contains(m, gpa, len))
+	if (m->translate) {
+		uint64_t ram;
+		if (len == 0 || len > 4096 || ((gpa ^ (gpa + len - 1)) & ~0xfffull) ||
+		    !m->translate(m, gpa, &ram))
+			return NULL;
+		gpa = ram;
+	}
+	if (len > m->size || gpa > m->size - len)
 		return NULL;
 	return m->hva + gpa;
 }

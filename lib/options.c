@@ -24,9 +24,9 @@ static const char *const log_level_choices[] = { "", "error", "warn", "info", "d
 static const char *const personality_choices[] = { "none", "native", "kvm", "hyperv", NULL };
 static const char *const ioapic_choices[] = { "0x20", "0x11", NULL };	/* enum ioapic_model */
 static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide", "panic",
-					     NULL };
+					     "vmwrite", "invept", NULL };
 static const char *const apicv_choices[] = { "off", "on", NULL };
-static const char *const nested_ept_choices[] = { "on", "off", NULL };	/* enum nested_ept */
+static const char *const nested_paging_choices[] = { "on", "off", NULL };
 
 static const struct option_desc option_table[] = {
 	{ "log", OPT_ENUM, offsetof(struct nestor_options, log_level), 0, log_level_choices,
@@ -52,8 +52,9 @@ static const struct option_desc option_table[] = {
 	  NULL, 0, 0, "initrd / first module file" },
 	{ "append", OPT_STRING, offsetof(struct nestor_options, append), OPTIONS_STRING_MAX,
 	  NULL, 0, 0, "payload command line" },
-	{ "nested-ept", OPT_ENUM, offsetof(struct nestor_options, nested_ept), 0,
-	  nested_ept_choices, 0, 0, "EPT offered to L1 with nested VMX (off: L1 shadow paging)" },
+	{ "nested-paging", OPT_ENUM, offsetof(struct nestor_options, nested_paging), 0,
+	  nested_paging_choices, 0, 0,
+	  "nested paging for L1's guests (off: L1 uses shadow paging)" },
 };
 
 #define OPTION_COUNT (sizeof(option_table) / sizeof(option_table[0]))

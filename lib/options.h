@@ -15,6 +15,8 @@ enum debug_fault {
 	FAULT_UD,	/* ud2: #UD */
 	FAULT_DIVIDE,	/* divide by zero: #DE */
 	FAULT_PANIC,	/* call panic() */
+	FAULT_VMWRITE,	/* VMX: a VMWRITE to a field that does not exist, before the first entry */
+	FAULT_INVEPT,	/* VMX: an INVEPT of a reserved type, before the first entry */
 };
 
 /*
@@ -27,6 +29,12 @@ enum personality_id {
 	PERSONALITY_KVM,	/* KVM's guest interface: KVMKVMKVM leaves, KVM hypercalls */
 	PERSONALITY_HYPERV,	/* "Microsoft Hv" leaves, no enlightenment recommended */
 	PERSONALITY_COUNT
+};
+
+/* Nested paging for L1's own guests (NPT / EPT) when L1 is offered virtualization. */
+enum nested_paging {
+	NESTED_PAGING_ON,
+	NESTED_PAGING_OFF,	/* not offered: L1 falls back to shadow paging */
 };
 
 /* The vIOAPIC model (apic/vioapic.h): some guests and VMMs need the older one. */
@@ -52,7 +60,7 @@ enum nested_ept {
 };
 
 #define OPTIONS_PATH_MAX 128
-#define OPTIONS_STRING_MAX 512
+#define OPTIONS_STRING_MAX 2048	/* Linux x86 COMMAND_LINE_SIZE */
 
 struct nestor_options {
 	enum log_level log_level;
@@ -63,6 +71,7 @@ struct nestor_options {
 	enum ioapic_model ioapic;
 	enum apicv_mode apicv;
 	unsigned storm_guard;		/* ioapic-storm-guard=: re-deliveries before throttling, 0 off */
+	enum nested_paging nested_paging;
 	char kernel[OPTIONS_PATH_MAX];	/* payload file on the boot volume */
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */

@@ -12,4 +12,9 @@ UNIT_SRCS_test_pagetable := arch/x86/pagetable.c lib/page_alloc.c lib/format.c l
 NESTOR_C += arch/x86/svm/svm_cpu.c arch/x86/svm/svm_vm.c \
 	arch/x86/svm/svm_vmcb.c arch/x86/svm/svm_exits.c arch/x86/svm/svm_exit_names.c \
 	arch/x86/svm/svm_state.c arch/x86/svm/svm_run.c
+# Nested SVM's runtime (docs/nested-svm.md); the pure parts are nested/ (mk/nsvm.mk).
+NESTOR_C += arch/x86/svm/svm_nested_init.c arch/x86/svm/svm_nested_insn.c \
+	arch/x86/svm/svm_nested_vmrun.c arch/x86/svm/svm_nested_vmexit.c \
+	arch/x86/svm/svm_nested_exit.c arch/x86/svm/svm_npt_shadow.c \
+	arch/x86/svm/svm_nested_report.c
 NESTOR_ASM += arch/x86/svm/svm_entry.asm

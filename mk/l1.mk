@@ -64,12 +64,14 @@ L1_INITRAMFS_L2LINUX := $(L1_DIR)/initramfs-l2linux.cpio.gz
 $(L2_INITRAMFS): tools/mkinitramfs tests/l1/l2-init
 	./tools/mkinitramfs --init tests/l1/l2-init --modules none -o $@
 
-# The modules come with the kernel, so the initramfs is rebuilt whenever vmlinux is.
-L1_INITRAMFS_ARGS = --init tests/l1/init --modules $(L1_DIR)/modules \
+# The modules come with the kernel, so the initramfs is rebuilt whenever vmlinux is; the KVM
+# variants (mk/kvm.mk) sit beside Debian's modules.
+L1_INITRAMFS_ARGS = --init tests/l1/init --modules $(L1_DIR)/modules --modules $(KVM_MODULES) \
 	$(addprefix --program ,$(L1_PROGRAMS) $(L1VMM)) \
 	$(foreach p,$(L1_PAYLOADS),--file $(p):payloads/$(notdir $(p)))
 # payloads.list names them, for the reproducibility test (build/guests holds other kernels too).
-$(L1_INITRAMFS): tools/mkinitramfs tests/l1/init $(L1_PROGRAMS) $(L1VMM) $(L1_PAYLOADS) $(L1_VMLINUX)
+$(L1_INITRAMFS): tools/mkinitramfs tests/l1/init $(L1_PROGRAMS) $(L1VMM) $(L1_PAYLOADS) $(L1_VMLINUX) \
+		$(KVM_STAMP)
 	./tools/mkinitramfs $(L1_INITRAMFS_ARGS) -o $@
 	@printf '%s\n' $(L1_PAYLOADS) > $(L1_DIR)/payloads.list
 

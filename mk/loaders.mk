@@ -73,3 +73,8 @@ $(FIXTURE_DIR)/mb64_elf32.elf: $(FIXTURE_DIR)/mb64.elf
 .PHONY: loader-fixtures
 loader-fixtures: $(LOADER_FIXTURES)
 $(LOADER_TESTS:%=$(BUILD)/unit/%): $(LOADER_FIXTURES)
+
+# fuzz_loader (mk/fuzz.mk) takes the fixture kernels as seeds.
+$(FUZZ_DIR)/seeds/fuzz_loader/.stamp: $(LOADER_FIXTURES)
+	@mkdir -p $(@D)
+	$(Q)cp $(LOADER_FIXTURES) $(@D)/ && touch $@

@@ -15,12 +15,15 @@ NSVM_PURE := nested/svm/nsvm_base.c nested/svm/nsvm_masks.c nested/svm/nsvm_fiel
 	nested/svm/nsvm_check_run.c nested/svm/nsvm_check_table.c nested/svm/nsvm_check_vmrun.c \
 	nested/svm/nsvm_check_control.c nested/svm/nsvm_check_save.c nested/svm/nsvm_check_npt.c \
 	nested/svm/nsvm_check_nestor.c nested/svm/nsvm_merge.c nested/svm/nsvm_reflect.c \
-	nested/svm/nsvm_exit_owner.c nested/svm/nsvm_permmap.c
+	nested/svm/nsvm_exit_owner.c nested/svm/nsvm_permmap.c nested/svm/nsvm_npt.c \
+	nested/nested_watch.c
 NSVM_SAMPLE := nested/svm/nsvm_sample.c nested/svm/nsvm_mutations.c \
 	nested/svm/nsvm_mutate_vmrun.c nested/svm/nsvm_mutate_control.c nested/svm/nsvm_mutate_save.c
 NSVM_SRCS := $(NSVM_PURE) $(NSVM_SAMPLE)
+# nestor links the runtime's pure half.
+NESTOR_C += $(NSVM_PURE)
 
-NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit
+NSVM_UNIT_TESTS := test_nsvm_check test_nsvm_merge test_nsvm_exit test_nsvm_npt test_nested_watch
 UNIT_TESTS += $(NSVM_UNIT_TESTS)
 $(foreach t,$(NSVM_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(NSVM_SRCS) lib/format.c))
 

@@ -136,10 +136,10 @@ def nestor_cfg(options):
 
 # ---- emulators ----------------------------------------------------------------------
 
-def qemu_command(workdir, disk, cpu, smp, mem_mb):
+def qemu_command(workdir, disk, cpu, smp, mem_mb, accel="tcg"):
     vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
     shutil.copyfile(OVMF_VARS_4M, vars_copy)
-    return ["qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", cpu,
+    return ["qemu-system-x86_64", "-accel", accel, "-machine", "q35", "-cpu", cpu,
             "-smp", str(smp), "-m", "%dM" % mem_mb, "-nodefaults", "-display", "none",
             "-no-reboot", "-serial", "stdio",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
@@ -256,11 +256,41 @@ def _run_emulator(cmd, workdir, emulator, timeout, echo, markers, stop_on=None, 
     return lines, status, banner_time, timed_out, elapsed, rc, first_seen
 
 
+def host_tsc_khz():
+    """The TSC frequency QEMU's TCG gives its guests: the host's own (TCG's RDTSC reads the
+    host TSC), which Linux on this host reports as "cpu MHz" when it has no cpufreq
+    driver (a virtual machine, as here); None when /proc/cpuinfo does not say."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("cpu MHz"):
+                    return int(float(line.split(":")[1]) * 1000)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def linux_tsc_append(append):
+    """L1 Linux under nestor on TCG cannot calibrate its TSC: every PIT, port 0x61 and ACPI
+    PM timer read is an exit of tens of microseconds, beyond the error bounds of all of
+    Linux's calibration methods ("tsc: Marking TSC unstable due to could not calculate TSC
+    khz"). Without a TSC frequency KVM in L1 never enters a guest (kvm_guest_time_update
+    finds tsc_khz 0 and asks again, forever). So the launcher tells L1 the frequency."""
+    khz = host_tsc_khz()
+    if append is None or khz is None or "tsc_early_khz=" in append:
+        return append
+    return "%s tsc_early_khz=%d" % (append, khz)
+
+
 def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, initrd=None,
         append=None, timeout=120, workdir=None, echo=False, extra_files=None, markers=(),
-        efi=NESTOR_EFI):
+        efi=NESTOR_EFI, accel="tcg", linux_tsc=False):
     """Boots nestor (the image `efi`) once and returns a RunResult. Never raises on a failed
-    run. `markers`: substrings whose first appearance is timed (RunResult.first_seen)."""
+    run. `markers`: substrings whose first appearance is timed (RunResult.first_seen).
+    accel: QEMU's -accel ("tcg,thread=single" when L1 creates VMs: docs/l1.md); linux_tsc:
+    append tsc_early_khz= to a Linux payload's command line (linux_tsc_append)."""
+    if linux_tsc and emulator == "qemu":
+        append = linux_tsc_append(append)
     cpu = cpu or DEFAULT_CPU[emulator]
     if workdir is None:
         os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
@@ -288,7 +318,7 @@ def run(emulator="qemu", cpu=None, smp=1, mem=256, options=(), kernel=None, init
     # The emulated machine needs room for the firmware, nestor and the guest's RAM.
     machine_mb = 256 + (mem if kernel else 0)
     if emulator == "qemu":
-        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb)
+        cmd = qemu_command(workdir, disk, cpu, smp, machine_mb, accel)
     elif emulator == "bochs":
         cmd = bochs_command(workdir, disk, cpu, smp, machine_mb)
     else:
@@ -363,7 +393,44 @@ def run_plain(files, emulator="qemu", cpu=None, smp=1, machine_mb=768, timeout=6
         follow = os.path.join(workdir, "serial.log") if emulator == "bochs" else None
         lines, _status, _banner, timed_out, elapsed, rc, first_seen = _run_emulator(
             cmd, workdir, emulator, timeout, echo, markers, stop_on, follow)
-        if not any(RFB_BIND_FAILED in l for l in lines):
+        if not _rfb_bind_failed(lines, workdir):
             break
     return RunResult(emulator, cpu, None, EXIT_TIMEOUT if timed_out else 0, timed_out, lines,
                      elapsed, None, rc, workdir, first_seen)
+
+
+def _rfb_bind_failed(lines, workdir):
+    """Whether Bochs gave up on its display before the machine started (see run()). When the
+    console is COM1's file, Bochs's own complaint is only in its log."""
+    if any(RFB_BIND_FAILED in l for l in lines):
+        return True
+    if lines:
+        return False
+    try:
+        with open(os.path.join(workdir, "bochs.log"), errors="replace") as f:
+            return RFB_BIND_FAILED in f.read()
+    except OSError:
+        return False
+
+
+def linux_alone_volume(kernel, initrd, cmdline):
+    """The files of a volume that boots Linux without nestor: OVMF finds no BOOTX64.EFI and
+    falls back to its shell, whose startup.nsh starts the bzImage `kernel` through its EFI stub
+    with `cmdline` and the initrd (the stub loads \\INITRD from the same volume)."""
+    line = "fs0:\\vmlinuz.efi%s %s\r\n" % (" initrd=\\INITRD" if initrd else "", cmdline)
+    files = {"vmlinuz.efi": kernel, "startup.nsh": line.encode()}
+    if initrd:
+        files["INITRD"] = initrd
+    return files
+
+
+def run_linux_alone(kernel, initrd=None, cmdline="", emulator="bochs", cpu=None, smp=1,
+                    machine_mb=768, timeout=900, markers=(), stop_on=None, echo=False):
+    """Boots Linux (a bzImage with its EFI stub, e.g. build/l1/vmlinuz) directly under the
+    emulator's OVMF, without nestor: how L1 runs on Bochs alone. Returns run_plain's RunResult
+    (status None; judge the run by its console). Linux finds no ACPI tables on Bochs, so it
+    cannot power off: the payload must end the run itself (the L1 /init: l1.exit=bochs writes
+    Bochs's shutdown port once the console has drained), or `stop_on` ends it at a marker."""
+    return run_plain(linux_alone_volume(kernel, initrd, cmdline), emulator=emulator, cpu=cpu,
+                     smp=smp, machine_mb=machine_mb, timeout=timeout, markers=markers,
+                     stop_on=stop_on, echo=echo)

@@ -2,6 +2,7 @@
 #include "vm/vcpu_exit.h"
 
 #include "vm/vcpu_arch.h"
+#include "vm/hypercall.h"
 #include "vm/vcpu_cpuid.h"
 #include "vm/vm.h"
 
@@ -53,11 +54,25 @@ bool vcpu_exit_refused(struct vcpu *v, enum vcpu_exit_reason reason, uint8_t vec
 	return true;
 }
 
-/* VMCALL / VMMCALL: no hypercall interface is offered, so #UD (SDM Vol. 2C VMCALL; APM
- * Vol. 3 VMMCALL, with EFER.SVME clear as the guest sees it). */
-bool vcpu_exit_hypercall(struct vcpu *v)
+/*
+ * VMCALL / VMMCALL, or a #UD the backend intercepts because the personality answers the
+ * other vendor's instruction too (KVM's ABI): a hypercall when the instruction at RIP is
+ * one and the personality has hypercalls, else the guest's own #UD (SDM Vol. 2C VMCALL;
+ * APM Vol. 3 VMMCALL, with EFER.SVME clear as the guest sees it). vm/hypercall.c.
+ */
+bool vcpu_exit_hypercall(struct vcpu *v, enum vcpu_exit_reason reason)
 {
-	return vcpu_exit_refused(v, EXIT_REASON_HYPERCALL, X86_VECTOR_UD);
+	struct x86_emul_cpu cpu;
+	struct x86_emul_outcome out;
+
+	v->stats.by_reason[reason]++;
+	v->ops->emul_cpu(v, &cpu);
+	enum x86_emul_status st = vcpu_hypercall_at_rip(v, &cpu, v->ops->decode_flags, &out);
+	if (vcpu_finish_emulation(v, st, &cpu, &out))
+		return true;
+	vm_stop_vcpu(v, "cannot fetch the instruction at rip %#llx: %s",
+		     (unsigned long long)cpu.rip, out.why);
+	return false;
 }
 
 bool vcpu_exit_triple_fault(struct vcpu *v, const char *what)

@@ -11,7 +11,10 @@
 #define MSR_PAT 0x277
 #define MSR_EFER 0xc0000080
 
+#define EFER_SVME (1ull << 12)
 #define EFER_FFXSR (1ull << 14)
+/* CPUID.80000001H:ECX[2]: SVM (APM Vol. 3 E.4.2) */
+#define EXT_ECX_SVM (1u << 2)
 /* CPUID.80000001H:EDX (SDM Vol. 2A CPUID; APM Vol. 3 E.4.2) */
 #define EXT_EDX_SYSCALL (1u << 11)
 #define EXT_EDX_NX (1u << 20)
@@ -21,7 +24,8 @@
 /*
  * The EFER bits this guest may set: those whose feature its CPUID offers (SDM Vol. 4
  * IA32_EFER; APM Vol. 2 3.1.7: SCE with SYSCALL, LME/LMA with long mode, NXE with NX,
- * FFXSR with FFXSR). SVME, LMSLE, TCE and the rest are not offered: setting them is #GP.
+ * FFXSR with FFXSR, SVME with SVM: APM Vol. 2 15.4). LMSLE, TCE and the rest are not
+ * offered: setting them is #GP.
  */
 static uint64_t efer_allowed(struct vcpu *v)
 {
@@ -38,6 +42,9 @@ static uint64_t efer_allowed(struct vcpu *v)
 		ok |= X86_EFER_NXE;
 	if (r.edx & EXT_EDX_FFXSR)
 		ok |= EFER_FFXSR;
+	/* VM_CR.SVMDIS makes SVME MBZ (APM 15.30.1). */
+	if ((r.ecx & EXT_ECX_SVM) && !(v->msrs.vm_cr & (1ull << 4)))
+		ok |= EFER_SVME;
 	return ok;
 }
 
@@ -64,7 +71,13 @@ static enum msr_result msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_EFER: *value = v->ops->get_reg(v, VCPU_EFER); return MSR_OK;
 	case MSR_PAT: *value = v->ops->get_reg(v, VCPU_PAT); return MSR_OK;
 	case MSR_TSC: *value = rdtsc() + v->ops->get_reg(v, VCPU_TSC_OFFSET); return MSR_OK;
-	default: return vcpu_msr_read(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_read(v, msr, value);
+		if (r != MSR_GUEST_STATE)
+			return r;
+		v->ops->switched_msr(v, msr, value, false);
+		return MSR_OK;
+	}
 	}
 }
 
@@ -82,9 +95,16 @@ static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		/* The guest's TSC is the host's plus the offset both vendors add (SDM 25.3,
 		 * APM 15.30.5). */
 		v->ops->set_reg(v, VCPU_TSC_OFFSET, value - rdtsc());
+		/* ... and the TSC-deadline timer reads the same count (SDM 11.5.4.1). */
+		vlapic_timer_set_tsc_offset(apic_vm_vcpu(&v->vm->apic, v->id), value - rdtsc());
 		return MSR_OK;
-	default:
-		return vcpu_msr_write(v, msr, value);
+	default: {
+		enum msr_result r = vcpu_msr_write(v, msr, value);
+		if (r != MSR_GUEST_STATE)
+			return r;
+		v->ops->switched_msr(v, msr, &value, true);
+		return MSR_OK;
+	}
 	}
 }
 

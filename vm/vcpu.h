@@ -73,6 +73,9 @@ struct vcpu_msrs {
 	uint64_t mtrr_fixed[11];	/* 0x250, 0x258, 0x259, 0x268-0x26f */
 	uint64_t mtrr_var[16];		/* 0x200-0x20f: base/mask pairs */
 	uint64_t amd_de_cfg;
+	uint64_t misc_enable;		/* IA32_MISC_ENABLE (vcpu_msr_misc.c) */
+	uint64_t vm_cr;			/* AMD VM_CR when SVM is offered (APM 15.30.1) */
+	uint64_t vm_hsave_pa;		/* AMD VM_HSAVE_PA (APM 15.30.4) */
 };
 
 struct vcpu {

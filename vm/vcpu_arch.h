@@ -101,6 +101,13 @@ struct vcpu_arch_ops {
 	void (*clear_interrupt_shadow)(struct vcpu *v);
 	/* Queues the event for the next entry. */
 	void (*inject)(struct vcpu *v, const struct vcpu_event *ev);
+	/*
+	 * An MSR the CPU switches or leaves alone at entry and exit (vcpu_msr's
+	 * MSR_GUEST_STATE: SYSENTER, FS/GS base, the SYSCALL MSRs, KERNEL_GS_BASE, TSC_AUX),
+	 * read or written where the guest's copy lives: the VMCB/VMCS field, else the register
+	 * itself. A write arrives already checked (canonical addresses).
+	 */
+	void (*switched_msr)(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
 };
 
 #endif

@@ -54,7 +54,7 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 	const struct vcpu_arch_ops *ops = v->ops;
 	struct vm *vm = v->vm;
 	uint64_t now = vm_now_ns(vm);
-	struct apic_intr_state st;
+	struct apic_intr_state st = { 0 };	/* a backend may leave events_held unset */
 	struct apic_decision d;
 
 	vlapic_set_clock(l, now);
@@ -65,6 +65,10 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 		vcpu_wait(v, l, now);
 		return false;
 	}
+	/* While L2 runs, an event for L1 may have to become an exit to L1 first; then the
+	 * state below is L1's again. */
+	if (v->guest_mode && v->nested)
+		v->nested->check_events(v, l);
 	ops->intr_state(v, &st);
 	if (v->state == VCPU_HALTED) {
 		if (!apic_has_wakeup_event(l, &st, now)) {
@@ -73,13 +77,6 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 			return false;
 		}
 		v->state = VCPU_RUNNABLE;
-	}
-	/* While L2 runs, an event for L1 may have to become an exit to L1 first; then L1's
-	 * interruptibility is the one that counts. */
-	if (v->guest_mode && v->nested) {
-		v->nested->check_events(v, l);
-		if (!v->guest_mode)
-			ops->intr_state(v, &st);
 	}
 	apic_decide(l, &st, now, &d);
 	ops->apply_decision(v, l, &d);

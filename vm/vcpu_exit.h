@@ -36,7 +36,7 @@ bool vcpu_exit_cpuid(struct vcpu *v);
 bool vcpu_exit_hlt(struct vcpu *v);
 bool vcpu_exit_invd(struct vcpu *v);
 bool vcpu_exit_refused(struct vcpu *v, enum vcpu_exit_reason reason, uint8_t vector);
-bool vcpu_exit_hypercall(struct vcpu *v);
+bool vcpu_exit_hypercall(struct vcpu *v, enum vcpu_exit_reason reason);
 bool vcpu_exit_triple_fault(struct vcpu *v, const char *what);
 /* exit_msr.c: RDMSR / WRMSR, EFER, PAT and the TSC included. */
 bool vcpu_exit_msr(struct vcpu *v, bool write);

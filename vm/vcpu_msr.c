@@ -1,71 +1,15 @@
-/* vcpu_msr: the MSRs every backend answers the same way. */
+/* vcpu_msr: RDMSR/WRMSR as vm/msr_table.c says, the same on every backend. */
 #include "vm/vcpu_msr.h"
 
 #include "apic/vlapic.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "vm/msr_table.h"
+#include "vm/vcpu_arch.h"
+#include "vm/personality.h"
 #include "vm/vcpu_nested.h"
 #include "vm/vm.h"
-
-#define MSR_PLATFORM_ID 0x17
-#define MSR_APIC_BASE 0x1b
-#define MSR_FEATURE_CONTROL 0x3a
-#define MSR_BIOS_SIGN_ID 0x8b
-#define MSR_MTRRCAP 0xfe
-#define MSR_MCG_CAP 0x179
-#define MSR_MCG_STATUS 0x17a
-#define MSR_MISC_ENABLE 0x1a0
-#define MSR_MTRR_VAR_FIRST 0x200
-#define MSR_MTRR_VAR_LAST 0x20f
-#define MSR_MTRR_DEF_TYPE 0x2ff
-#define MSR_AMD_SYSCFG 0xc0010010
-#define MSR_AMD_INT_PENDING_MSG 0xc0010055	/* C1E / SMI-on-IO-trap: none here */
-#define MSR_AMD_HWCR 0xc0010015
-#define MSR_AMD_VM_CR 0xc0010114
-#define MSR_AMD_DE_CFG 0xc0011029
-
-/* 8 variable ranges, fixed ranges, write-combining (SDM Vol. 3A 12.11.2.1). */
-#define MTRRCAP_VALUE 0x508ull
-/* FEATURE_CONTROL locked with VMX off: VMX stays hidden even to a guest that looks. */
-#define FEATURE_CONTROL_LOCKED_OFF 0x1ull
-/* VM_CR: SVM disabled and locked, consistent with CPUID hiding SVM. */
-#define VM_CR_SVMDIS_LOCKED 0x18ull
-
-const uint32_t vcpu_msr_passthrough[] = {
-	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
-	0xc0000084,				/* SFMASK */
-	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
-	0xc0000103,				/* TSC_AUX (RDTSCP's ECX) */
-};
-const unsigned vcpu_msr_passthrough_count =
-	sizeof(vcpu_msr_passthrough) / sizeof(vcpu_msr_passthrough[0]);
-
-static const uint32_t mtrr_fixed_msrs[11] = { 0x250, 0x258, 0x259, 0x268, 0x269, 0x26a,
-					      0x26b, 0x26c, 0x26d, 0x26e, 0x26f };
-
-static int mtrr_fixed_index(uint32_t msr)
-{
-	for (int i = 0; i < 11; i++)
-		if (mtrr_fixed_msrs[i] == msr)
-			return i;
-	return -1;
-}
-
-/* Memory types an MTRR may hold: UC, WC, WT, WP, WB (SDM Vol. 3A Table 12-8). */
-static bool mtrr_type_ok(uint64_t t)
-{
-	return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
-}
-
-static bool mtrr_fixed_ok(uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		if (!mtrr_type_ok((v >> (i * 8)) & 0xff))
-			return false;
-	return true;
-}
 
 bool vcpu_msr_pat_valid(uint64_t pat)
 {
@@ -80,6 +24,7 @@ bool vcpu_msr_pat_valid(uint64_t pat)
 void vcpu_msrs_reset(struct vcpu *v)
 {
 	memset(&v->msrs, 0, sizeof(v->msrs));
+	v->msrs.misc_enable = v->vm->personality->misc_enable;
 }
 
 /* An MSR nobody handles: #GP, and one log line per MSR number so a guest that probes
@@ -105,6 +50,23 @@ static enum msr_result msr_unknown(struct vcpu *v, uint32_t msr, const char *wha
 	return MSR_GP;
 }
 
+/* The row, when the guest's CPU has this MSR: its vendor's, and its CPUID bit offered. */
+static const struct msr_desc *msr_of(struct vcpu *v, uint32_t msr)
+{
+	const struct msr_desc *d = msr_table_find(msr);
+	if (!d || d->kind == MSR_KIND_EXIT_PATH)
+		return NULL;
+	if (d->vendor != MSR_ANY_VENDOR) {
+		enum cpuid_vendor cv = vcpu_cpuid_vendor(v);
+		if ((d->vendor == MSR_INTEL) != (cv == CPUID_VENDOR_INTEL) ||
+		    (d->vendor == MSR_AMD) != (cv == CPUID_VENDOR_AMD))
+			return NULL;
+	}
+	if (d->needs.leaf && !vcpu_cpuid_has(v, 0, d->needs))
+		return NULL;
+	return d;
+}
+
 static enum msr_result msr_apic(struct vcpu *v, uint32_t msr, uint64_t *value, bool write)
 {
 	struct vlapic *l = apic_vm_vcpu(&v->vm->apic, v->id);
@@ -126,80 +88,105 @@ static bool msr_nested(struct vcpu *v, uint32_t msr, uint64_t *value, bool write
 
 enum msr_result vcpu_msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
-	int fixed = mtrr_fixed_index(msr);
 	enum msr_result nr;
 	if (msr_nested(v, msr, value, false, &nr))
 		return nr;
-	if (vlapic_handles_msr(msr))
-		return msr_apic(v, msr, value, false);
-	if (fixed >= 0) {
-		*value = v->msrs.mtrr_fixed[fixed];
-		return MSR_OK;
-	}
-	if (msr >= MSR_MTRR_VAR_FIRST && msr <= MSR_MTRR_VAR_LAST) {
-		*value = v->msrs.mtrr_var[msr - MSR_MTRR_VAR_FIRST];
-		return MSR_OK;
-	}
-	switch (msr) {
-	case MSR_MTRRCAP: *value = MTRRCAP_VALUE; return MSR_OK;
-	case MSR_MTRR_DEF_TYPE: *value = v->msrs.mtrr_def_type; return MSR_OK;
-	case MSR_PLATFORM_ID:
-	case MSR_BIOS_SIGN_ID:	/* no microcode revision to report */
-	case MSR_MCG_CAP:	/* no machine-check banks */
-	case MSR_MCG_STATUS:
-	case MSR_AMD_SYSCFG:
-	case MSR_AMD_HWCR:
-	case MSR_AMD_INT_PENDING_MSG:
-		*value = 0;
-		return MSR_OK;
-	case MSR_MISC_ENABLE: *value = 1; return MSR_OK;	/* fast strings */
-	case MSR_FEATURE_CONTROL: *value = FEATURE_CONTROL_LOCKED_OFF; return MSR_OK;
-	case MSR_AMD_VM_CR: *value = VM_CR_SVMDIS_LOCKED; return MSR_OK;
-	case MSR_AMD_DE_CFG: *value = v->msrs.amd_de_cfg; return MSR_OK;
-	default:
+	const struct msr_desc *d = msr_of(v, msr);
+	if (!d)
 		return msr_unknown(v, msr, "read", 0);
+	switch (d->kind) {
+	case MSR_KIND_SWITCHED: return MSR_GUEST_STATE;
+	case MSR_KIND_CONST:
+	case MSR_KIND_CONST_WI: *value = d->value; return MSR_OK;
+	case MSR_KIND_SINK: *value = 0; return MSR_OK;
+	case MSR_KIND_APIC: return msr_apic(v, msr, value, false);
+	case MSR_KIND_MTRR: return vcpu_msr_mtrr_read(v, msr, value);
+	case MSR_KIND_MISC_ENABLE: *value = v->msrs.misc_enable; return MSR_OK;
+	case MSR_KIND_FEATURE_CONTROL:
+		*value = v->vm->personality->virt.feature_control;
+		return MSR_OK;
+	case MSR_KIND_VM_CR:
+		*value = v->vm->nested.svm ? v->msrs.vm_cr : v->vm->personality->virt.vm_cr;
+		return MSR_OK;
+	case MSR_KIND_VM_HSAVE_PA: *value = v->msrs.vm_hsave_pa; return MSR_OK;
+	case MSR_KIND_ZERO: *value = 0; return MSR_OK;
+	case MSR_KIND_STORED: *value = v->msrs.amd_de_cfg; return MSR_OK;
+	default: return msr_unknown(v, msr, "read", 0);
 	}
+}
+
+/* The address MSRs the CPU switches: WRMSR checks the address (SDM Vol. 2B WRMSR; APM
+ * Vol. 3 WRMSR), which nestor intercepts to do: not every L0 does (QEMU's TCG does not). */
+static enum msr_result msr_write_switched(struct vcpu *v, const struct msr_desc *d,
+					  uint64_t value)
+{
+	bool check = (d->flags & MSR_CANONICAL) ||
+		     ((d->flags & MSR_CANONICAL_INTEL) &&
+		      vcpu_cpuid_vendor(v) == CPUID_VENDOR_INTEL);
+	if (check && !vcpu_msr_canonical(v, value))
+		return MSR_GP;
+	return MSR_GUEST_STATE;
+}
+
+/* VM_CR's bits (APM 15.30.1): DPD, R_INIT, DIS_A20M, LOCK, SVMDIS. */
+#define VM_CR_LOCK (1ull << 3)
+#define VM_CR_SVMDIS (1ull << 4)
+#define VM_CR_DEFINED 0x1full
+#define EFER_SVME (1ull << 12)
+
+/*
+ * VM_CR with nested SVM offered: R/W, SVMDIS and LOCK read-only once LOCK is set, and
+ * SVMDIS cannot be set while EFER.SVME is (it would hide SVM under a running hypervisor).
+ * Without nested SVM it is the personality's locked value: writes #GP.
+ */
+static enum msr_result write_vm_cr(struct vcpu *v, uint64_t value)
+{
+	uint64_t cur = v->msrs.vm_cr;
+	if (!v->vm->nested.svm || (value & ~VM_CR_DEFINED))
+		return MSR_GP;
+	if ((cur & VM_CR_LOCK) && ((cur ^ value) & (VM_CR_SVMDIS | VM_CR_LOCK)))
+		return MSR_GP;
+	if ((value & VM_CR_SVMDIS) && (v->ops->get_reg(v, VCPU_EFER) & EFER_SVME))
+		return MSR_GP;
+	v->msrs.vm_cr = value;
+	return MSR_OK;
+}
+
+/* VM_HSAVE_PA (APM 15.30.4): bits 11:0 zero and within the guest's MAXPHYADDR. nestor keeps
+ * L1's host state itself and never writes this page. */
+static enum msr_result write_vm_hsave_pa(struct vcpu *v, uint64_t value)
+{
+	struct cpuid_regs r;
+	vcpu_cpuid(v, 0, 0x80000008, 0, &r);
+	unsigned maxphyaddr = (r.eax & 0xff) ? (r.eax & 0xff) : 36;
+	if ((value & 0xfff) || (value >> maxphyaddr))
+		return MSR_GP;
+	v->msrs.vm_hsave_pa = value;
+	return MSR_OK;
 }
 
 enum msr_result vcpu_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-	int fixed = mtrr_fixed_index(msr);
 	enum msr_result nr;
 	if (msr_nested(v, msr, &value, true, &nr))
 		return nr;
-	if (vlapic_handles_msr(msr))
-		return msr_apic(v, msr, &value, true);
-	if (fixed >= 0) {
-		if (!mtrr_fixed_ok(value))
-			return MSR_GP;
-		v->msrs.mtrr_fixed[fixed] = value;
-		return MSR_OK;
-	}
-	if (msr >= MSR_MTRR_VAR_FIRST && msr <= MSR_MTRR_VAR_LAST) {
-		/* Even MSRs are PHYSBASE (type in 7:0, bits 11:8 reserved); odd are PHYSMASK
-		 * (valid in bit 11, bits 10:0 reserved). */
-		bool base = !(msr & 1);
-		if (base ? (!mtrr_type_ok(value & 0xff) || (value & 0xf00)) : (value & 0x7ff))
-			return MSR_GP;
-		v->msrs.mtrr_var[msr - MSR_MTRR_VAR_FIRST] = value;
-		return MSR_OK;
-	}
-	switch (msr) {
-	case MSR_MTRR_DEF_TYPE:
-		/* type 7:0, FE bit 10, E bit 11; everything else reserved. */
-		if (!mtrr_type_ok(value & 0xff) || (value & ~0xcffull))
-			return MSR_GP;
-		v->msrs.mtrr_def_type = value;
-		return MSR_OK;
-	case MSR_BIOS_SIGN_ID:	/* writing it asks for the revision: nothing to load */
-	case MSR_MCG_STATUS:
-	case MSR_MISC_ENABLE:
-	case MSR_AMD_HWCR:
-		return MSR_OK;
-	case MSR_AMD_DE_CFG:
-		v->msrs.amd_de_cfg = value;
-		return MSR_OK;
-	default:
+	const struct msr_desc *d = msr_of(v, msr);
+	if (!d)
 		return msr_unknown(v, msr, "write", value);
+	switch (d->kind) {
+	case MSR_KIND_SWITCHED: return msr_write_switched(v, d, value);
+	case MSR_KIND_CONST_WI:
+	case MSR_KIND_SINK: return MSR_OK;
+	case MSR_KIND_APIC: return msr_apic(v, msr, &value, true);
+	case MSR_KIND_MTRR: return vcpu_msr_mtrr_write(v, msr, value);
+	case MSR_KIND_MISC_ENABLE: return vcpu_msr_misc_enable_write(v, value);
+	case MSR_KIND_STORED: v->msrs.amd_de_cfg = value; return MSR_OK;
+	case MSR_KIND_VM_CR: return write_vm_cr(v, value);
+	case MSR_KIND_VM_HSAVE_PA: return write_vm_hsave_pa(v, value);
+	case MSR_KIND_ZERO: return value ? MSR_GP : MSR_OK;
+	case MSR_KIND_CONST:		/* read-only */
+	case MSR_KIND_FEATURE_CONTROL:	/* locked: SDM Vol. 3C 23.7 */
+		return MSR_GP;
+	default: return msr_unknown(v, msr, "write", value);
 	}
 }

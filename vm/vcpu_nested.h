@@ -45,7 +45,7 @@ struct vcpu_nested_ops {
 	enum vcpu_nested_msr (*msr)(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
 	void (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 	bool (*cr_ok)(struct vcpu *v, unsigned cr, uint64_t value);
-	void (*report)(const struct vcpu *v);
+	void (*report)(struct vcpu *v);
 };
 
 #endif

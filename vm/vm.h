@@ -11,7 +11,9 @@
 #include "lib/io_bus.h"
 #include "lib/mmio_bus.h"
 #include "lib/spinlock.h"
+#include "vm/cpuid_model.h"
 #include "vm/vcpu.h"
+#include "vm/vm_nested.h"
 
 #define VM_MAX_VCPUS 8
 
@@ -32,11 +34,17 @@ struct vm {
 	char stop_reason[120];
 	/* Guest clock: nanoseconds of host time since the VM started. */
 	uint64_t start_ns;
+	/* The TSC at that instant: VM time and the guests' TSC have one epoch (the vLAPIC's
+	 * TSC-deadline conversion uses it). */
+	uint64_t start_tsc;
 	void *arch;			/* the backend's per-VM state (nested tables, bitmaps) */
-	/* What L1 is offered of the CPU's own virtualization (options personality= and
-	 * nested-ept=): the backend's vm_init turns it into its nested offer. */
-	unsigned nested_personality;	/* enum personality_id */
-	bool nested_no_ept;
+	/* A failure of the backend's own to provoke once (option fault=vmwrite|invept, enum
+	 * debug_fault), so the test suite sees how it is reported; 0 normally. */
+	unsigned test_fault;
+	struct vm_nested_offer nested;	/* what L1 is offered of nested virtualization */
+	/* What L1 is offered (vm/personality.h) and where CPUID's host answers come from. */
+	const struct personality *personality;
+	struct cpuid_host cpuid_host;
 };
 
 /*

@@ -136,7 +136,7 @@ enum loader_status bzimage_load(const struct loader_ctx *c, struct loader_result
 	enum loader_status st = parse(c->kernel, &b);
 	if (st != LOADER_OK)
 		return st;
-	if ((st = payload_range_check(c->mem, b.load, b.span, "bzImage kernel")) != LOADER_OK)
+	if ((st = payload_range_check(c, b.load, b.span, "bzImage kernel")) != LOADER_OK)
 		return st;
 	if ((st = write_cmdline(c)) != LOADER_OK)
 		return st;

@@ -4,14 +4,34 @@
 #include "lib/log.h"
 #include "lib/string.h"
 
-enum loader_status payload_range_check(const struct guest_mem *mem, uint64_t addr,
+void loader_add_table(struct loader_ctx *c, uint64_t start, uint64_t end, const char *what)
+{
+	if (c->ntables < LOADER_MAX_TABLES)
+		c->tables[c->ntables++] = (struct loader_range){ start, end, what };
+}
+
+const struct loader_range *loader_overlap(const struct loader_ctx *c, uint64_t addr,
+					  uint64_t size)
+{
+	for (unsigned i = 0; i < c->ntables; i++) {
+		const struct loader_range *t = &c->tables[i];
+		/* [addr, addr + size) meets [start, end), without computing addr + size */
+		if (size && addr < t->end && (t->start <= addr || t->start - addr < size))
+			return t;
+	}
+	return NULL;
+}
+
+enum loader_status payload_range_check(const struct loader_ctx *c, uint64_t addr,
 				       uint64_t size, const char *what)
 {
-	if (addr < LAYOUT_PAYLOAD_MIN) {
-		log_error("loader: %s at [%#llx, +%#llx) overlaps nestor's firmware area below "
-			  "%#llx", what, (unsigned long long)addr, (unsigned long long)size,
-			  LAYOUT_PAYLOAD_MIN);
-		return LOADER_ERR_SEGMENT_LOW;
+	const struct guest_mem *mem = c->mem;
+	const struct loader_range *t = loader_overlap(c, addr, size);
+	if (t && guest_mem_contains(mem, addr, size)) {
+		log_error("loader: %s at [%#llx, +%#llx) overlaps %s at [%#llx, %#llx)", what,
+			  (unsigned long long)addr, (unsigned long long)size, t->what,
+			  (unsigned long long)t->start, (unsigned long long)t->end);
+		return LOADER_ERR_SEGMENT_OVERLAP;
 	}
 	if (!guest_mem_contains(mem, addr, size)) {
 		log_error("loader: %s at [%#llx, +%#llx) is beyond the end of guest RAM (%#llx)",
@@ -23,19 +43,20 @@ enum loader_status payload_range_check(const struct guest_mem *mem, uint64_t add
 }
 
 static enum loader_status check_load_segment(const struct elf_segment *s, unsigned i,
-					     const struct guest_mem *mem)
+					     const struct loader_ctx *c)
 {
 	if (s->filesz > s->memsz) {
 		log_error("ELF: segment %u has filesz %#llx > memsz %#llx", i,
 			  (unsigned long long)s->filesz, (unsigned long long)s->memsz);
 		return LOADER_ERR_SEGMENT_FILE;
 	}
-	return payload_range_check(mem, s->paddr, s->memsz, "ELF segment");
+	return payload_range_check(c, s->paddr, s->memsz, "ELF segment");
 }
 
-enum loader_status elf_load_image(const struct elf_file *f, const struct guest_mem *mem,
+enum loader_status elf_load_image(const struct elf_file *f, const struct loader_ctx *c,
 				  struct image_span *span)
 {
+	const struct guest_mem *mem = c->mem;
 	struct elf_segment s;
 	enum loader_status st;
 
@@ -47,7 +68,7 @@ enum loader_status elf_load_image(const struct elf_file *f, const struct guest_m
 			return st;
 		if (s.type != ELF_PT_LOAD || s.memsz == 0)
 			continue;
-		if ((st = check_load_segment(&s, i, mem)) != LOADER_OK)
+		if ((st = check_load_segment(&s, i, c)) != LOADER_OK)
 			return st;
 		span->start = s.paddr < span->start ? s.paddr : span->start;
 		span->end = s.paddr + s.memsz > span->end ? s.paddr + s.memsz : span->end;

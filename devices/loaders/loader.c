@@ -20,14 +20,20 @@ static const struct boot_file *find_file(const struct boot_file *files, unsigned
  * multiboot header, then an ELF with a PVH note. A kernel carrying both a multiboot
  * header and a PVH note is therefore loaded as multiboot, as QEMU does.
  */
-static enum loader_status dispatch(const struct loader_ctx *c, struct loader_result *out)
+static enum loader_status dispatch(struct loader_ctx *c, struct loader_result *out)
 {
 	const struct boot_file *k = c->kernel;
 	uint64_t offset, entry;
 	bool has_note;
 
-	if (bzimage_detect(k->data, k->size))
+	if (bzimage_detect(k->data, k->size)) {
+		loader_add_table(c, LAYOUT_CMDLINE, LAYOUT_ZERO_PAGE + LAYOUT_PAGE,
+				 "the command line and boot_params");
+		loader_add_table(c, LAYOUT_PAGE_TABLES, LAYOUT_PAGE_TABLES_END,
+				 "the initial page tables");
 		return bzimage_load(c, out);
+	}
+	/* Multiboot information goes where the kernel is not (multiboot.c). */
 	if (multiboot_find_header(k->data, k->size, &offset))
 		return multiboot_load(c, offset, out);
 	if (!elf_is_elf(k->data, k->size)) {
@@ -45,6 +51,8 @@ static enum loader_status dispatch(const struct loader_ctx *c, struct loader_res
 			  "entry note (a Linux vmlinux needs CONFIG_PVH)", k->path);
 		return LOADER_ERR_UNKNOWN_FORMAT;
 	}
+	loader_add_table(c, LAYOUT_PVH_START_INFO, LAYOUT_CMDLINE + LAYOUT_CMDLINE_SIZE,
+			 "hvm_start_info and the command line");
 	return pvh_load(c, &f, entry, out);
 }
 
@@ -71,6 +79,9 @@ enum loader_status loader_load(const struct guest_mem *mem, const struct boot_fi
 		.initrd = find_file(files, nfiles, "initrd"),
 		.cmdline = cmdline ? cmdline : "",
 		.e820 = &e820,
+		.tables = { { LAYOUT_FIRMWARE_AREA, LAYOUT_PAYLOAD_MIN,
+			      "the firmware area (EBDA, VGA hole, ROM area, ACPI tables)" } },
+		.ntables = 1,
 	};
 	enum loader_status st;
 

@@ -28,7 +28,7 @@ enum loader_status {
 	LOADER_ERR_ELF_MACHINE,		/* ELF class or machine wrong for the format */
 	LOADER_ERR_SEGMENT_FILE,	/* segment bytes beyond the file, or filesz > memsz */
 	LOADER_ERR_SEGMENT_RAM,		/* payload bytes beyond the end of guest RAM */
-	LOADER_ERR_SEGMENT_LOW,		/* payload bytes below 1 MiB, where nestor's tables are */
+	LOADER_ERR_SEGMENT_OVERLAP,	/* payload bytes over a table nestor must place */
 	LOADER_ERR_NO_SEGMENTS,		/* nothing to load */
 	LOADER_ERR_ENTRY,		/* entry point outside the loaded image */
 	LOADER_ERR_PVH_NOTE,		/* PVH note with a bad size or an address above 4 GiB */

@@ -9,6 +9,13 @@
 #include "devices/loaders/elf.h"
 #include "devices/loaders/loader.h"
 
+/* Guest-physical [start, end) that holds something nestor places there. */
+struct loader_range {
+	uint64_t start, end;
+	const char *what;
+};
+#define LOADER_MAX_TABLES 4
+
 struct loader_ctx {
 	const struct guest_mem *mem;
 	const struct boot_file *kernel;
@@ -16,6 +23,9 @@ struct loader_ctx {
 	const char *cmdline;		/* never NULL */
 	const struct e820_map *e820;
 	uint64_t rsdp;
+	/* What no payload byte may cover: the firmware area, the format's fixed structures. */
+	struct loader_range tables[LOADER_MAX_TABLES];
+	unsigned ntables;
 };
 
 /* Guest-physical extent of a loaded ELF image (all PT_LOAD segments, memsz). */
@@ -30,8 +40,16 @@ static inline uint64_t page_up(uint64_t a)
 	return (a + 0xFFFull) & ~0xFFFull;
 }
 
-/* [addr, addr+size) must lie in [1 MiB, end of RAM); `what` names it in the log. */
-enum loader_status payload_range_check(const struct guest_mem *mem, uint64_t addr,
+/* Adds [start, end) to what payload bytes must not cover (LOADER_MAX_TABLES at most). */
+void loader_add_table(struct loader_ctx *c, uint64_t start, uint64_t end, const char *what);
+/* The first table [addr, addr+size) overlaps, or NULL. */
+const struct loader_range *loader_overlap(const struct loader_ctx *c, uint64_t addr,
+					  uint64_t size);
+/*
+ * [addr, addr+size) must lie in guest RAM and cover none of c's tables (payload bytes may
+ * lie below 1 MiB: only a real overlap is an error); `what` names it in the log.
+ */
+enum loader_status payload_range_check(const struct loader_ctx *c, uint64_t addr,
 				       uint64_t size, const char *what);
 
 /*
@@ -39,7 +57,7 @@ enum loader_status payload_range_check(const struct guest_mem *mem, uint64_t add
  * span they cover and copies each one's file bytes to its p_paddr. Nothing is written
  * unless every segment is valid.
  */
-enum loader_status elf_load_image(const struct elf_file *f, const struct guest_mem *mem,
+enum loader_status elf_load_image(const struct elf_file *f, const struct loader_ctx *c,
 				  struct image_span *span);
 
 /* Copies the command line (NUL included) to gpa; at most `max` bytes with the NUL. */

@@ -44,7 +44,7 @@ _Static_assert(sizeof(struct multiboot_module) == 16, "multiboot module layout")
 #define MBI_LOADER_NAME (1u << 9)
 #define MB_BOOTLOADER_MAGIC 0x2BADB002u
 #define MB_BOOT_DEVICE_NONE 0x8000FFFFu	/* QEMU's: BIOS drive 0x80, no partition */
-#define MB_MMAP_MAX ((LAYOUT_MB_INFO - LAYOUT_MB_MMAP) / sizeof(struct multiboot_mmap_entry))
+#define MB_MMAP_MAX (LAYOUT_MB_INFO_OFFSET / sizeof(struct multiboot_mmap_entry))
 
 static const char loader_name[] = "nestor";
 
@@ -104,7 +104,51 @@ static uint32_t write_tail(const struct loader_ctx *c, const struct mb_tail *t)
 	return cmdline;
 }
 
-static void write_info(const struct loader_ctx *c, const struct mb_tail *t, uint32_t cmdline)
+/*
+ * Where the memory map and the information structure go (one page: the map, then the
+ * structure at +0x500): QEMU's 0x9000 when the kernel leaves it free, else the first free
+ * page below the firmware area (not the one under the initial stack), else the first free
+ * page from the end of the modules or from 1 MiB on. Free means: no kernel byte, no tail
+ * byte, none of the loader's tables, guest RAM below 4 GiB (multiboot addresses are 32-bit).
+ */
+static bool info_page_free(const struct loader_ctx *c, const struct image_span *span,
+			   const struct mb_tail *t, uint64_t a)
+{
+	uint64_t end = a + LAYOUT_PAGE;
+	return !(a < span->end && span->start < end) && !(a < t->end && t->mods < end) &&
+	       !loader_overlap(c, a, LAYOUT_PAGE) && guest_mem_contains(c->mem, a, LAYOUT_PAGE) &&
+	       end <= (1ull << 32);
+}
+
+static bool place_info(const struct loader_ctx *c, const struct image_span *span,
+		       const struct mb_tail *t, uint64_t *info)
+{
+	if (info_page_free(c, span, t, LAYOUT_MB_MMAP)) {
+		*info = LAYOUT_MB_MMAP;
+		return true;
+	}
+	for (uint64_t a = LAYOUT_PAGE; a + LAYOUT_PAGE <= LAYOUT_FIRMWARE_AREA; a += LAYOUT_PAGE) {
+		if (a != LAYOUT_STACK_TOP - LAYOUT_PAGE && info_page_free(c, span, t, a)) {
+			*info = a;
+			return true;
+		}
+	}
+	uint64_t from[2] = { page_up(t->end), LAYOUT_PAYLOAD_MIN };
+	for (unsigned i = 0; i < 2; i++) {
+		for (uint64_t a = from[i]; a + LAYOUT_PAGE <= c->mem->size; a += LAYOUT_PAGE) {
+			if (info_page_free(c, span, t, a)) {
+				*info = a;
+				return true;
+			}
+			if (a >= span->end && a >= t->end)
+				break;	/* past everything it could collide with */
+		}
+	}
+	return false;
+}
+
+static void write_info(const struct loader_ctx *c, const struct mb_tail *t, uint32_t cmdline,
+		       uint64_t info)
 {
 	struct multiboot_mmap_entry mmap[MB_MMAP_MAX];
 	struct multiboot_info mbi;
@@ -122,10 +166,11 @@ static void write_info(const struct loader_ctx *c, const struct mb_tail *t, uint
 	mbi.mods_count = c->initrd ? 1 : 0;
 	mbi.mods_addr = (uint32_t)t->mods;
 	mbi.mmap_length = (uint32_t)(n * sizeof(mmap[0]));
-	mbi.mmap_addr = LAYOUT_MB_MMAP;
+	mbi.mmap_addr = (uint32_t)info;
 	mbi.boot_loader_name = (uint32_t)t->name;
-	guest_mem_write(c->mem, LAYOUT_MB_MMAP, mmap, n * sizeof(mmap[0]));
-	guest_mem_write(c->mem, LAYOUT_MB_INFO, &mbi, sizeof(mbi));
+	guest_mem_fill(c->mem, info, 0, LAYOUT_PAGE);
+	guest_mem_write(c->mem, info, mmap, n * sizeof(mmap[0]));
+	guest_mem_write(c->mem, info + LAYOUT_MB_INFO_OFFSET, &mbi, sizeof(mbi));
 }
 
 /* Entry (multiboot 3.2): 32-bit protected mode, paging off, EAX = magic, EBX = info. */
@@ -143,16 +188,27 @@ enum loader_status multiboot_load(const struct loader_ctx *c, uint64_t header_of
 		return LOADER_ERR_INITRD_TOO_LARGE;
 	}
 	struct mb_tail t = tail_layout(c, &span);
-	st = payload_range_check(c->mem, t.mods, t.module - t.mods, "multiboot information");
+	st = payload_range_check(c, t.mods, t.module - t.mods, "multiboot information");
 	if (st != LOADER_OK)
 		return st;
+	uint64_t info;
+	if (!place_info(c, &span, &t, &info)) {
+		log_error("multiboot: no free page for the memory map and information structure "
+			  "(kernel [%#llx, %#llx), modules up to %#llx)",
+			  (unsigned long long)span.start, (unsigned long long)span.end,
+			  (unsigned long long)t.end);
+		return LOADER_ERR_SEGMENT_OVERLAP;
+	}
 	if (c->initrd && !guest_mem_contains(c->mem, t.module, t.end - t.module)) {
 		log_error("multiboot: module %s of %zu bytes at %#llx runs past the end of guest "
 			  "RAM (%#llx)", c->initrd->path, c->initrd->size,
 			  (unsigned long long)t.module, (unsigned long long)c->mem->size);
 		return LOADER_ERR_INITRD_TOO_LARGE;
 	}
-	write_info(c, &t, write_tail(c, &t));
+	if (c->initrd && (st = payload_range_check(c, t.module, t.end - t.module,
+						   "multiboot module")) != LOADER_OK)
+		return st;
+	write_info(c, &t, write_tail(c, &t), info);
 	out->kind = PAYLOAD_MULTIBOOT;
 	out->image_start = span.start;
 	out->image_end = span.end;
@@ -161,7 +217,7 @@ enum loader_status multiboot_load(const struct loader_ctx *c, uint64_t header_of
 	out->entry.long_mode = false;
 	out->entry.rip = entry;
 	out->entry.gprs.r[GPR_RAX] = MB_BOOTLOADER_MAGIC;
-	out->entry.gprs.r[GPR_RBX] = LAYOUT_MB_INFO;
+	out->entry.gprs.r[GPR_RBX] = info + LAYOUT_MB_INFO_OFFSET;
 	out->entry.gprs.r[GPR_RSP] = LAYOUT_STACK_TOP;
 	return LOADER_OK;
 }

@@ -72,7 +72,7 @@ static enum loader_status load_aout(const struct loader_ctx *c, uint64_t off,
 			  (unsigned long long)bss_end, (unsigned long long)(load + load_size));
 		return LOADER_ERR_MULTIBOOT_HEADER;
 	}
-	enum loader_status st = payload_range_check(c->mem, load, mem_size, "multiboot image");
+	enum loader_status st = payload_range_check(c, load, mem_size, "multiboot image");
 	if (st != LOADER_OK)
 		return st;
 	guest_mem_write(c->mem, load, file + text, load_size);
@@ -96,7 +96,7 @@ static enum loader_status load_elf(const struct loader_ctx *c, struct image_span
 		return LOADER_ERR_ELF_MACHINE;
 	}
 	*entry = f.entry;
-	return elf_load_image(&f, c->mem, span);
+	return elf_load_image(&f, c, span);
 }
 
 enum loader_status multiboot_load_kernel(const struct loader_ctx *c, uint64_t header_offset,

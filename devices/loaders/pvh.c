@@ -101,7 +101,7 @@ enum loader_status pvh_load(const struct loader_ctx *c, const struct elf_file *f
 			    uint64_t entry, struct loader_result *out)
 {
 	struct image_span span;
-	enum loader_status st = elf_load_image(f, c->mem, &span);
+	enum loader_status st = elf_load_image(f, c, &span);
 	if (st != LOADER_OK)
 		return st;
 	if (entry < span.start || entry >= span.end) {

@@ -68,6 +68,13 @@ enum nsvm_outcome nsvm_check_outcome(const struct nsvm_check_input *in, unsigned
 const struct nsvm_check *nsvm_check_find(const char *name);
 
 /*
+ * The faults of VMLOAD/VMSAVE (vmcb_in_rax) and STGI/CLGI/INVLPGA: the table's entries
+ * before the VMCB is read, those about rAX only when the instruction takes a VMCB address.
+ * NULL when none fails.
+ */
+const struct nsvm_check *nsvm_insn_check(const struct nsvm_check_input *in, bool vmcb_in_rax);
+
+/*
  * The one log line of a failing check: "name (ref): field=value ... -> outcome". Returns
  * the length the full line would have (fmt_snprintf's convention).
  */

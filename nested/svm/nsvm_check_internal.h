@@ -40,5 +40,6 @@ bool nsvm_fails_msrpm_outside_ram(const struct nsvm_check_input *in);
 bool nsvm_fails_iopm_outside_ram(const struct nsvm_check_input *in);
 bool nsvm_fails_ncr3_outside_ram(const struct nsvm_check_input *in);
 bool nsvm_fails_asid_beyond_offered(const struct nsvm_check_input *in);
+bool nsvm_fails_npt_l1_not_long_mode(const struct nsvm_check_input *in);
 
 #endif

@@ -1,6 +1,8 @@
 /* nsvm_check_nestor: nestor's own checks: every address nestor will read lies in L1's RAM. */
 #include "nested/svm/nsvm_check_internal.h"
 
+#define EFER_LMA (1ull << 10)
+
 /*
  * The APM lets these tables be anywhere below MAXPHYADDR; nestor reads them to build
  * vmcb02 (the merged permission maps, the shadow of L1's NPT), and reading L1 "memory"
@@ -37,4 +39,14 @@ bool nsvm_fails_ncr3_outside_ram(const struct nsvm_check_input *in)
 bool nsvm_fails_asid_beyond_offered(const struct nsvm_check_input *in)
 {
 	return in->vmcb->control.asid >= in->feat->nasid;
+}
+
+/*
+ * nestor shadows L1's nested page table in the long-mode format only (nsvm_npt.c: 4
+ * levels, 5 with CR4.LA57). With L1 outside long mode the nested table has the legacy or
+ * PAE format of L1's own paging (APM 15.25.5), which nestor does not walk.
+ */
+bool nsvm_fails_npt_l1_not_long_mode(const struct nsvm_check_input *in)
+{
+	return nsvm_npt_active(in->vmcb, in->feat) && !(in->vmrun->efer & EFER_LMA);
 }

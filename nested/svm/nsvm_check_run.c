@@ -49,3 +49,23 @@ int nsvm_check_describe(char *buf, size_t size, const struct nsvm_check *c,
 	len += fmt_snprintf(buf + at, size - at, " -> %s", nsvm_outcome_name(c->outcome));
 	return len;
 }
+
+/*
+ * VMLOAD, VMSAVE, STGI, CLGI and INVLPGA raise VMRUN's #UD and #GP(CPL) (APM Vol. 3, each
+ * instruction's exceptions); VMLOAD and VMSAVE, which take a VMCB address in rAX, also its
+ * alignment and width #GP and nestor's rule that the page is L1 RAM. So they run the
+ * table's entries before the first one that reads the VMCB, the rAX ones only if used.
+ */
+const struct nsvm_check *nsvm_insn_check(const struct nsvm_check_input *in, bool vmcb_in_rax)
+{
+	for (size_t i = 0; i < nsvm_check_count; i++) {
+		const struct nsvm_check *c = &nsvm_checks[i];
+		if (c->needs_vmcb)
+			break;
+		if (!vmcb_in_rax && c->fields[0] == NSVM_F_RAX)
+			continue;
+		if (c->fails(in))
+			return c;
+	}
+	return NULL;
+}

@@ -119,6 +119,10 @@ const struct nsvm_check nsvm_checks[] = {
 	NESTOR_ENTRY("nestor.ncr3_outside_ram", "nestor: L1's NPT is walked in L1 RAM",
 		     "NP_ENABLE = 1 (NPT offered) and the nCR3 page is not L1 RAM",
 		     nsvm_fails_ncr3_outside_ram, NSVM_F_NP_CONTROL, NSVM_F_NCR3),
+	NESTOR_ENTRY("nestor.npt_l1_not_long_mode",
+		     "nestor: L1's nested table is shadowed in the long-mode format",
+		     "NP_ENABLE = 1 (NPT offered) while L1 is not in long mode (EFER.LMA = 0)",
+		     nsvm_fails_npt_l1_not_long_mode, NSVM_F_NP_CONTROL, NSVM_F_L1_EFER),
 };
 
 const size_t nsvm_check_count = sizeof(nsvm_checks) / sizeof(nsvm_checks[0]);

@@ -90,7 +90,7 @@ static void copy_vmrun_state(struct vmcb_save *d, const struct vmcb_save *s)
 }
 
 /* The state VMLOAD/VMSAVE move and VMRUN/#VMEXIT leave in the processor (VMLOAD). */
-static void copy_vmload_state(struct vmcb_save *d, const struct vmcb_save *s)
+void nsvm_copy_vmload_state(struct vmcb_save *d, const struct vmcb_save *s)
 {
 	d->fs = s->fs;
 	d->gs = s->gs;
@@ -125,7 +125,7 @@ void nsvm_merge(struct vmcb *vmcb02, const struct vmcb *vmcb12, const struct vmc
 	memset(vmcb02, 0, sizeof(*vmcb02));
 	merge_control(&vmcb02->control, &vmcb12->control, l0, f, info);
 	copy_vmrun_state(&vmcb02->save, &vmcb12->save);
-	copy_vmload_state(&vmcb02->save, l1_cpu);
+	nsvm_copy_vmload_state(&vmcb02->save, l1_cpu);
 	/* 15.25 (G_PAT): with nested paging the guest's PAT is G_PAT; without it L2 uses the PAT
 	 * register it finds, which is L1's. */
 	vmcb02->save.g_pat = info->l1_npt ? vmcb12->save.g_pat : l1_cpu->g_pat;

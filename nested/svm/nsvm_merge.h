@@ -41,6 +41,12 @@ void nsvm_merge(struct vmcb *vmcb02, const struct vmcb *vmcb12, const struct vmc
 void nsvm_reflect_exit(struct vmcb *vmcb12, struct vmcb_save *l1_cpu, const struct vmcb *vmcb02,
 		       const struct nsvm_features *f);
 
+/*
+ * What VMLOAD loads and VMSAVE stores (APM Vol. 3, VMLOAD): FS, GS, TR and LDTR with their
+ * hidden state, KernelGsBase, STAR, LSTAR, CSTAR, SFMASK and the SYSENTER MSRs.
+ */
+void nsvm_copy_vmload_state(struct vmcb_save *d, const struct vmcb_save *s);
+
 /* A VMRUN that failed a check: #VMEXIT(VMEXIT_INVALID) as seen in vmcb12. */
 void nsvm_reflect_invalid(struct vmcb *vmcb12);
 

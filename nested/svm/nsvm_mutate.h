@@ -22,6 +22,7 @@ NSVM_MUTATOR(nsvm_mut_rax_at_limit);
 NSVM_MUTATOR(nsvm_mut_rax_bit63);
 NSVM_MUTATOR(nsvm_mut_rax_outside_ram);
 NSVM_MUTATOR(nsvm_mut_l1_paging_off);
+NSVM_MUTATOR(nsvm_mut_l1_legacy_mode);
 /* nsvm_mutate_control.c */
 NSVM_MUTATOR(nsvm_mut_no_vmrun_intercept);
 NSVM_MUTATOR(nsvm_mut_asid_zero);

@@ -3,6 +3,8 @@
 #include "nested/svm/nsvm_mutate.h"
 
 #define EFER_SVME (1ull << 12)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
 #define RFLAGS_VM (1ull << 17)
 
 uint64_t nsvm_mut_pa_limit(const struct nsvm_features *f)
@@ -53,4 +55,9 @@ NSVM_MUTATOR(nsvm_mut_rax_outside_ram)
 NSVM_MUTATOR(nsvm_mut_l1_paging_off)
 {
 	run->cr0 &= ~X86_CR0_PG;
+}
+
+NSVM_MUTATOR(nsvm_mut_l1_legacy_mode)
+{
+	run->efer &= ~(EFER_LME | EFER_LMA);
 }

@@ -69,6 +69,7 @@ const struct nsvm_mutation nsvm_mutations[] = {
 	M("nestor.msrpm_outside_ram", "outside", VMCB, nsvm_mut_msrpm_outside_ram),
 	M("nestor.iopm_outside_ram", "outside", VMCB, nsvm_mut_iopm_outside_ram),
 	M("nestor.ncr3_outside_ram", "outside", VMCB, nsvm_mut_ncr3_outside_ram),
+	M("nestor.npt_l1_not_long_mode", "legacy", L1_MODE, nsvm_mut_l1_legacy_mode),
 };
 
 const size_t nsvm_mutation_count = sizeof(nsvm_mutations) / sizeof(nsvm_mutations[0]);

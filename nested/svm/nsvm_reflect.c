@@ -25,24 +25,6 @@ static void save_guest_state(struct vmcb_save *d, const struct vmcb_save *s)
 	d->rax = s->rax;
 }
 
-static void leave_vmload_state(struct vmcb_save *l1_cpu, const struct vmcb_save *s)
-{
-	/* #VMEXIT reloads only the host state VMRUN saved: L2's FS, GS, TR, LDTR and the
-	 * syscall MSRs stay in the processor until L1's VMSAVE/VMLOAD (15.5.2). */
-	l1_cpu->fs = s->fs;
-	l1_cpu->gs = s->gs;
-	l1_cpu->tr = s->tr;
-	l1_cpu->ldtr = s->ldtr;
-	l1_cpu->kernel_gs_base = s->kernel_gs_base;
-	l1_cpu->star = s->star;
-	l1_cpu->lstar = s->lstar;
-	l1_cpu->cstar = s->cstar;
-	l1_cpu->sfmask = s->sfmask;
-	l1_cpu->sysenter_cs = s->sysenter_cs;
-	l1_cpu->sysenter_esp = s->sysenter_esp;
-	l1_cpu->sysenter_eip = s->sysenter_eip;
-}
-
 void nsvm_reflect_exit(struct vmcb *vmcb12, struct vmcb_save *l1_cpu, const struct vmcb *vmcb02,
 		       const struct nsvm_features *f)
 {
@@ -74,7 +56,9 @@ void nsvm_reflect_exit(struct vmcb *vmcb12, struct vmcb_save *l1_cpu, const stru
 		vmcb12->save.last_excp_from = vmcb02->save.last_excp_from;
 		vmcb12->save.last_excp_to = vmcb02->save.last_excp_to;
 	}
-	leave_vmload_state(l1_cpu, &vmcb02->save);
+	/* #VMEXIT reloads only the host state VMRUN saved: L2's FS, GS, TR, LDTR and the
+	 * syscall MSRs stay in the processor until L1's VMSAVE/VMLOAD (15.5.2). */
+	nsvm_copy_vmload_state(l1_cpu, &vmcb02->save);
 }
 
 void nsvm_reflect_invalid(struct vmcb *vmcb12)

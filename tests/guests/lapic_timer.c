@@ -73,6 +73,37 @@ static void check_periodic(void)
 		     count(VEC_PERIODIC) - stopped_at, lapic_read(APIC_TIMER_CURRENT));
 }
 
+/*
+ * IA32_TSC_DEADLINE is compared with this CPU's TSC (SDM Vol. 3A 11.5.4.1), whatever was
+ * last written to IA32_TSC (17.17): after moving the TSC far back, a deadline 20 ms ahead
+ * of the new count must not fire before the count reaches it. A hypervisor that converts
+ * deadlines with its own clock and forgets the vCPU's TSC offset fires it at once.
+ */
+static volatile uint64_t deadline_seen_tsc;
+
+static void deadline_stamp(struct irq_frame *frame)
+{
+	(void)frame;
+	deadline_seen_tsc = rdtsc();
+	lapic_eoi();
+}
+
+static void check_deadline_after_tsc_write(void)
+{
+	uint64_t before = rdtsc();
+	idt_set_handler(VEC_DEADLINE, deadline_stamp);
+	deadline_seen_tsc = 0;
+	wrmsr(MSR_TSC, 1000000);
+	uint64_t deadline = rdtsc() + 20 * tsc_per_ms();
+	wrmsr(MSR_TSC_DEADLINE, deadline);
+	bool fired = irq_wait(0, VEC_DEADLINE, 3, WAIT_US);
+	idt_set_handler(VEC_DEADLINE, lapic_eoi_handler);
+	report_check(fired && deadline_seen_tsc >= deadline && deadline < before,
+		     "deadline-after-tsc-write", "TSC moved back from %#lx; deadline %#lx %s at TSC "
+		     "%#lx", (unsigned long)before, (unsigned long)deadline,
+		     fired ? "fired" : "never fired", (unsigned long)deadline_seen_tsc);
+}
+
 static void check_tsc_deadline(void)
 {
 	if (!((cpuid(1, 0).ecx >> 24) & 1)) {
@@ -92,8 +123,17 @@ static void check_tsc_deadline(void)
 	report_check(count(VEC_DEADLINE) == 0, "deadline-not-armed-by-count", "%u interrupts",
 		     count(VEC_DEADLINE));
 
-	wrmsr(MSR_TSC_DEADLINE, rdtsc() + tsc_per_ms());
-	report_check(irq_wait(0, VEC_DEADLINE, 1, WAIT_US), "deadline-fires", "no interrupt");
+	/* Not before the TSC reaches the deadline: a hypervisor whose deadline clock and TSC
+	 * disagree fires early (or late) by their difference. */
+	uint64_t deadline = rdtsc() + 5 * tsc_per_ms();
+	deadline_seen_tsc = 0;
+	idt_set_handler(VEC_DEADLINE, deadline_stamp);
+	wrmsr(MSR_TSC_DEADLINE, deadline);
+	bool fired = irq_wait(0, VEC_DEADLINE, 1, WAIT_US);
+	idt_set_handler(VEC_DEADLINE, lapic_eoi_handler);
+	report_check(fired && deadline_seen_tsc >= deadline, "deadline-fires",
+		     "deadline %#lx: %s at TSC %#lx", (unsigned long)deadline,
+		     fired ? "fired" : "no interrupt", (unsigned long)deadline_seen_tsc);
 	delay_us(2000);
 	irq_settle();
 	report_check(count(VEC_DEADLINE) == 1, "deadline-fires-once", "%u interrupts",
@@ -111,6 +151,7 @@ static void check_tsc_deadline(void)
 	irq_settle();
 	report_check(count(VEC_DEADLINE) == 2, "deadline-disarm", "%u interrupts",
 		     count(VEC_DEADLINE));
+	check_deadline_after_tsc_write();
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
 }
 

@@ -162,7 +162,7 @@ static void test_ept_violation(void)
 	uint32_t r;
 	uint64_t q, target = nk.lay.guest_tss + 0x100;
 	if (!(VMX_CTL_MAY1(nk.caps.msrs.proc2) & PROC2_EPT)) {
-		report_skip("ept-violation", "EPT not offered (nested-ept=off)");
+		report_skip("ept-violation", "EPT not offered (nested-paging=off)");
 		return;
 	}
 	fresh(rt_l2_store);

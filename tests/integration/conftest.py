@@ -31,8 +31,10 @@ DEBUG_EXIT = re.compile(r"\[nestor\] vm: stopping: guest wrote (0x[0-9a-f]+) to 
 
 def run_guest_under_nestor(spec, emulator="qemu", cpu=None, smp=2, options=(), timeout=120,
                            efi=nestor_run.NESTOR_EFI):
-    """Boots test guest `spec` under nestor; returns (GuestRun for guestlib, RunResult)."""
-    kernel = os.path.join(nestor_run.BUILD, "guests", spec.name + ".elf")
+    """Boots test guest `spec` under nestor with `options` and the spec's own; returns
+    (GuestRun for guestlib, RunResult)."""
+    kernel = os.path.join(nestor_run.BUILD, "guests", spec.guest + ".elf")
+    options = tuple(options) + tuple(spec.options)
     r = nestor_run.run(emulator=emulator, cpu=cpu, smp=smp, kernel=kernel, options=options,
                        append=spec.cmdline or None, timeout=timeout, efi=efi)
     m = DEBUG_EXIT.search(r.text)

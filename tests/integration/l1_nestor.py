@@ -12,12 +12,16 @@ LAST_RUN = []   # the RunResult of the most recent boot, for extra assertions
 VM_START = "[nestor] vm: "   # nestor's line once the VM is built, just before vCPU 0 runs
 
 
-def nestor_boot(emulator="qemu", cpu=None, smp=2, mem_mb=512, options=()):
-    """A l1_payload Boot callable: the kernel and initrd under nestor via tools/nestor-run."""
+def nestor_boot(emulator="qemu", cpu=None, smp=2, mem_mb=512, options=(), accel="tcg",
+                linux_tsc=False):
+    """A l1_payload Boot callable: the kernel and initrd under nestor via tools/nestor-run.
+    accel and linux_tsc as nestor_run.run (single-threaded TCG and the TSC frequency on the
+    command line when L1 runs KVM guests)."""
     def boot(kernel, initrd, cmdline, timeout_s):
         r = nestor_run.run(emulator=emulator, cpu=cpu, smp=smp, mem=mem_mb, options=options,
                            kernel=str(kernel), initrd=str(initrd), append=cmdline,
-                           timeout=timeout_s, markers=(MARKER, VM_START))
+                           timeout=timeout_s, markers=(MARKER, VM_START), accel=accel,
+                           linux_tsc=linux_tsc)
         LAST_RUN[:] = [r]
         return BootResult(console=r.text, timed_out=r.timed_out, status=r.exit_code,
                           wall_s=r.elapsed, to_init_s=r.first_seen.get(MARKER))

@@ -12,6 +12,7 @@ Also a small command line (`python3 tests/integration/l1_payload.py --help`): `b
 payload directly under QEMU and streams its console, `bench` times boots to /init.
 """
 import argparse
+import hashlib
 import os
 import re
 import select
@@ -26,7 +27,11 @@ from typing import Callable, Dict, List, Optional
 REPO = Path(__file__).resolve().parents[2]
 L1_DIR = REPO / "build" / "l1"
 VMLINUX = L1_DIR / "vmlinux"
+VMLINUZ = L1_DIR / "vmlinuz"      # the same kernel as Debian ships it: bzImage with an EFI stub
 INITRAMFS = L1_DIR / "initramfs.cpio.gz"
+# tools/build-kvm's KVM variants (mk/kvm.mk), packed into INITRAMFS beside Debian's modules.
+KVM_DIR = REPO / "build" / "kvm"
+KVM_MODULES = KVM_DIR / "modules"
 
 # quiet: the kernel's boot log costs time on an emulated UART (one port write per character,
 # one VM exit each under a hypervisor); /init's own lines are printed regardless.
@@ -34,6 +39,7 @@ DEFAULT_CMDLINE = "console=ttyS0 panic=-1 quiet"
 # Benchmarks time the boot to /init only; skipping the kvm modules shortens each run.
 BENCH_CMDLINE = DEFAULT_CMDLINE + " l1.modules=0"
 MARKER = "L1: "
+END_MARKER = "L1: end: "   # /init's last line, once the console has drained (then it powers off)
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -62,6 +68,12 @@ class L1Report:
     modules: Dict[str, str] = field(default_factory=dict)  # kvm_amd -> "loaded" / "not loaded (no SVM)"
     probe: List[str] = field(default_factory=list)         # kvmprobe's lines
     done: bool = False
+    kernel: Optional[str] = None                           # uname -r and uname -v
+    kvm_variant: Optional[str] = None                      # the variant /init chose (l1.kvm=)
+    kvm_variant_info: Optional[str] = None                 # its description (variants/NAME/info)
+    kvm_variant_error: Optional[str] = None                # why /init refused l1.kvm=
+    kvm_files: Dict[str, Dict[str, str]] = field(default_factory=dict)  # kvm_intel -> file, sha256, taint
+    end: Optional[str] = None                              # the "end:" line's text: the run's last
 
 
 def l1_lines(console: str) -> List[str]:
@@ -96,6 +108,16 @@ def parse_console(console: str) -> L1Report:
             report.probe.append(line[len("kvmprobe: "):])
         elif line == "done":
             report.done = True
+        elif line.startswith("kernel: "):
+            report.kernel = line[len("kernel: "):]
+        elif m := re.match(r"^kvm-variant: error: (.*)$", line):
+            report.kvm_variant_error = m.group(1)
+        elif m := re.match(r"^kvm-variant: (\S+): (\S+) (file=.*)$", line):
+            report.kvm_files[m.group(2)] = dict(w.split("=", 1) for w in m.group(3).split())
+        elif m := re.match(r"^kvm-variant: (\S+) \((.*)\)$", line):
+            report.kvm_variant, report.kvm_variant_info = m.group(1), m.group(2)
+        elif line.startswith("end: "):
+            report.end = line[len("end: "):]
     return report
 
 
@@ -125,6 +147,39 @@ def check_report(report: L1Report, *, cpus: int, expect_svm: bool,
             assert kvm_intel == "not loaded (no VMX)", f"kvm_intel: {kvm_intel}"
 
 
+def kvm_module_file(relpath: str) -> Path:
+    """The host copy of a module file /init names (a path under lib/modules/RELEASE of the
+    initramfs): Debian's from fetch-kernel's tree, a variant's from tools/build-kvm's."""
+    release = (L1_DIR / "kernel-release").read_text().strip()
+    for tree in (KVM_MODULES, L1_DIR / "modules"):
+        path = tree / "lib" / "modules" / release / relpath
+        if path.is_file():
+            return path
+    raise AssertionError(f"/init loaded {relpath}, which is in neither module tree")
+
+
+def check_kvm_variant(report: L1Report, variant: str, modules=("kvm",)) -> None:
+    """Asserts that /init loaded `variant`'s own files for each of `modules` (e.g. kvm,
+    kvm_intel): the variant it names, each module's file in that variant (Debian's tree for
+    stock), the file's SHA-256 equal to the host copy's, and the taint the kernel gives it
+    (none for Debian's signed modules, O and E for ours: out of tree, unsigned). Also that the
+    kernel is the Debian version the variants were built for."""
+    package = (L1_DIR / "package").read_text().strip()
+    version = package.rpartition("_")[2]
+    assert report.kernel and f"Debian {version} " in report.kernel, \
+        f"kernel {report.kernel!r} is not {package}"
+    assert report.kvm_variant_error is None, report.kvm_variant_error
+    assert report.kvm_variant == variant, f"/init chose {report.kvm_variant!r}, not {variant!r}"
+    for name in modules:
+        got = report.kvm_files.get(name)
+        assert got, f"no kvm-variant line for {name}: {report.kvm_files}"
+        prefix = "kernel/arch/x86/kvm/" if variant == "stock" else f"variants/{variant}/"
+        assert got["file"].startswith(prefix), f"{name} came from {got['file']}"
+        digest = hashlib.sha256(kvm_module_file(got["file"]).read_bytes()).hexdigest()
+        assert got["sha256"] == digest[:16], f"{name}: {got['sha256']} is not {got['file']}'s"
+        assert got["taint"] == ("-" if variant == "stock" else "OE"), f"{name}: taint {got['taint']}"
+
+
 def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool,
                   expect_vmx: Optional[bool] = None, kernel: Path = VMLINUX,
                   initrd: Path = INITRAMFS, cmdline: str = DEFAULT_CMDLINE,
@@ -133,7 +188,8 @@ def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool,
     counting, CPUID's SVM flag as expected, and kvm_amd loaded (and running an L2 guest) when
     SVM is offered, refused with "no SVM" otherwise. The kernel's log must be free of
     what a platform bug leaves there: an MSR access it expected to work that raised #GP
-    ("unchecked MSR access error") and WARN/BUG splats ("Call Trace:"). Returns the parsed
+    ("unchecked MSR access error") and WARN/BUG splats ("Call Trace:"), on the console or,
+    for what "quiet" keeps off it, in /init's "kernel-complaint:" lines. Returns the parsed
     report."""
     for path in (kernel, initrd):
         assert path.is_file(), f"{path} missing: build it with 'make l1'"
@@ -143,7 +199,8 @@ def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool,
         assert not result.timed_out, f"timed out after {timeout_s}s"
         check_report(report, cpus=cpus, expect_svm=expect_svm, expect_vmx=expect_vmx)
         complaints = [l for l in result.console.splitlines()
-                      if "unchecked MSR access error" in l or "Call Trace:" in l]
+                      if "unchecked MSR access error" in l or "Call Trace:" in l or
+                      "L1: kernel-complaint:" in l]
         assert not complaints, f"the kernel complained: {complaints[:4]}"
     except AssertionError as failure:
         tail = "\n".join(result.console.splitlines()[-40:])
@@ -193,6 +250,35 @@ def direct_qemu(cpu: str = "max", smp: int = 2, mem_mb: int = 512, accel: str = 
     def boot(kernel: Path, initrd: Path, cmdline: str, timeout_s: float) -> BootResult:
         command = qemu_command(kernel, initrd, cmdline, cpu=cpu, smp=smp, mem_mb=mem_mb, accel=accel)
         return run_streaming(command, timeout_s, echo)
+    return boot
+
+
+def linux_alone(emulator: str = "bochs", cpu: Optional[str] = None, smp: int = 1,
+                machine_mb: int = 768, echo: bool = False, results: Optional[list] = None) -> Boot:
+    """A launcher booting the kernel directly on the emulator, without nestor, through OVMF and
+    the kernel's EFI stub (tools/nestor_run.run_linux_alone): how L1 runs on Bochs alone. The
+    EFI stub is in the bzImage, not in vmlinux: given an ELF vmlinux (e.g. VMLINUX, as callers
+    of the other launchers pass), it boots the `vmlinuz` beside it, the same kernel as
+    fetch-kernel leaves them, so this launcher is a drop-in for the others. Linux finds no ACPI
+    power-off on Bochs, so unless the command line already chooses an l1.exit, `l1.exit=bochs`
+    is added: /init then ends the emulator through its shutdown port once its last line
+    (END_MARKER) is out. `results` collects each run's nestor_run.RunResult (logs, workdir)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    import nestor_run
+
+    def boot(kernel: Path, initrd: Path, cmdline: str, timeout_s: float) -> BootResult:
+        with open(kernel, "rb") as f:
+            if f.read(4) == b"\x7fELF":
+                kernel = Path(kernel).parent / "vmlinuz"
+        if emulator == "bochs" and "l1.exit=" not in cmdline:
+            cmdline += " l1.exit=bochs"
+        r = nestor_run.run_linux_alone(str(kernel), str(initrd), cmdline, emulator=emulator,
+                                       cpu=cpu, smp=smp, machine_mb=machine_mb,
+                                       timeout=timeout_s, markers=(MARKER, END_MARKER), echo=echo)
+        if results is not None:
+            results.append(r)
+        return BootResult(console=r.text, timed_out=r.timed_out, status=r.emulator_rc,
+                          wall_s=r.elapsed, to_init_s=r.first_seen.get(MARKER))
     return boot
 
 

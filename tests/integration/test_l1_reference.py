@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from l1_payload import (INITRAMFS, L1_DIR, REPO, check_l1_boot, check_report, direct_qemu,
-                        parse_console)
+from l1_payload import (INITRAMFS, KVM_MODULES, L1_DIR, REPO, check_l1_boot, check_report,
+                        direct_qemu, parse_console)
 
 GOOD_CONSOLE = """\
 [    0.000000] Linux version 6.1.0 (debian-kernel@lists.debian.org)
@@ -101,7 +101,7 @@ def test_initramfs_is_reproducible_and_complete(tmp_path):
     outputs = [tmp_path / "a.cpio.gz", tmp_path / "b.cpio.gz"]
     for output in outputs:
         subprocess.run([str(REPO / "tools" / "mkinitramfs"), "--modules", str(L1_DIR / "modules"),
-                        *[f"--program={p}" for p in programs],
+                        "--modules", str(KVM_MODULES), *[f"--program={p}" for p in programs],
                         *[f"--file={p}:payloads/{p.name}" for p in payloads], "-o", str(output)],
                        cwd=REPO, check=True, capture_output=True)
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
@@ -116,6 +116,18 @@ def test_initramfs_is_reproducible_and_complete(tmp_path):
     listed = {path for line in dep_lines for path in line.replace(":", " ").split()}
     assert {"kernel/arch/x86/kvm/kvm.ko", "kernel/arch/x86/kvm/kvm-amd.ko"} <= listed
     assert {f"{moddir}/{path}" for path in listed} <= names
+    # Every KVM variant (tools/build-kvm): its modules.dep names only files in the archive, and
+    # a built variant's kvm modules are its own.
+    variants = KVM_MODULES / moddir / "variants"
+    assert {"stock", "seed000-fixed", "seed002-fixed", "seed003-old"} <= {v.name for v in variants.iterdir()}
+    for variant in variants.iterdir():
+        assert f"{moddir}/variants/{variant.name}/modules.dep" in names
+        dep_lines = (variant / "modules.dep").read_text().splitlines()
+        listed = {path for line in dep_lines for path in line.replace(":", " ").split()}
+        assert {f"{moddir}/{path}" for path in listed} <= names, variant.name
+        kvm_paths = {p for p in listed if p.endswith(("/kvm.ko", "/kvm-amd.ko", "/kvm-intel.ko"))}
+        prefix = "kernel/arch/x86/kvm/" if variant.name == "stock" else f"variants/{variant.name}/"
+        assert len(kvm_paths) == 3 and all(p.startswith(prefix) for p in kvm_paths), kvm_paths
 
 
 # ---- boots -------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_nvmx_rt_on_bochs_alone():
 
 @pytest.mark.parametrize("personality,options,skips", [
     ("hyperv", (), 0),
-    ("kvm", ("nested-ept=off",), 1),
+    ("kvm", ("nested-paging=off",), 1),
 ])
 def test_nvmx_rt_under_nestor(nestor_efi, personality, options, skips):
     r = nestor_run.run(emulator="bochs", smp=1, mem=256, kernel=KERNEL,

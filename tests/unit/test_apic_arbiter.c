@@ -39,6 +39,34 @@ static void test_nmi_first_and_windows(void **state)
 	assert_int_equal(vm.stats.window_nmi, 1);
 }
 
+/* Events held (SVM GIF clear, or L2 running): nothing injected, no window, decided again
+ * at every entry until the hold ends; the nested code sees what waits for L1. */
+static void test_events_held(void **state)
+{
+	struct vlapic *v = &vm.vcpu[0];
+	struct apic_decision d;
+	struct apic_intr_state held = { .rflags_if = true, .events_held = true };
+	bool nmi, intr;
+	(void)state;
+	vlapic_accept_fixed(v, 0x51, false);
+	vlapic_accept_nmi(v);
+	apic_pending_for_nested(v, 1, &nmi, &intr);
+	assert_true(nmi);
+	assert_true(intr);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(enter_guest(v, &held, 2 + i, &d), -1);
+		assert_false(d.nmi_window);
+		assert_int_equal(d.irq_window, APIC_WINDOW_NONE);
+		assert_true(v->reevaluate);
+	}
+	assert_int_equal(vm.stats.window_lapic + vm.stats.window_nmi, 0);
+	assert_int_equal(enter_guest(v, intr_open(), 5, &d), 2);	/* the hold ended */
+	assert_int_equal(enter_guest(v, intr_open(), 6, &d), 0x51);
+	apic_pending_for_nested(v, 7, &nmi, &intr);
+	assert_false(nmi);
+	assert_false(intr);
+}
+
 static void test_blocking_conditions(void **state)
 {
 	struct vlapic *v = &vm.vcpu[0];
@@ -248,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_nmi_first_and_windows, setup),
 		cmocka_unit_test_setup(test_blocking_conditions, setup),
+		cmocka_unit_test_setup(test_events_held, setup),
 		cmocka_unit_test_setup(test_ack_takes_the_highest_vector, setup),
 		cmocka_unit_test_setup(test_requeue, setup),
 		cmocka_unit_test_setup(test_fast_path, setup),

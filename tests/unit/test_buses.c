@@ -132,7 +132,7 @@ static void test_guest_mem_bounds(void **state)
 {
 	(void)state;
 	static uint8_t ram[4096];
-	struct guest_mem m = { ram, sizeof(ram) };
+	struct guest_mem m = { .hva = ram, .size = sizeof(ram) };
 	uint32_t v = 0xdeadbeef;
 	assert_true(guest_mem_write(&m, 4092, &v, 4));
 	assert_false(guest_mem_write(&m, 4093, &v, 4));

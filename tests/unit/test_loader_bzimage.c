@@ -199,7 +199,12 @@ static void test_refusals(void **state)
 	expect_refused(KERNEL_SIZE, "", LOADER_ERR_BZIMAGE_HEADER, "leave no protected-mode kernel");
 	make_kernel();
 	put(0x258, 0x80000, 8);
-	expect_refused(KERNEL_SIZE, "", LOADER_ERR_SEGMENT_LOW, "below 0x100000");
+	expect_refused(KERNEL_SIZE, "", LOADER_ERR_SEGMENT_OVERLAP, "overlaps the firmware area");
+	make_kernel();
+	put(0x258, 0x14000, 8);
+	put(0x260, 0x1000, 4);
+	expect_refused(KERNEL_SIZE, "", LOADER_ERR_SEGMENT_OVERLAP,
+		       "overlaps the initial page tables at [0x10000, 0x16000)");
 	make_kernel();
 	put(0x258, RAM - MiB, 8);
 	expect_refused(KERNEL_SIZE, "", LOADER_ERR_SEGMENT_RAM, "beyond the end of guest RAM");

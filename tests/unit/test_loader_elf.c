@@ -14,8 +14,15 @@
 
 static uint8_t file[FILE_SIZE];
 
+/* The loaders' context: this RAM, and the firmware area no payload byte may cover. */
+static struct loader_ctx ctx = {
+	.tables = { { 0x9fc00, 0x100000, "the firmware area" } },
+	.ntables = 1,
+};
+
 static int setup(void **state)
 {
+	ctx.mem = &mem;
 	(void)state;
 	return vm_setup(8 * MiB, 1);
 }
@@ -230,7 +237,7 @@ static void test_load_copies_and_zeroes(void **state)
 	make(true, two_segs, 2);
 	memset(mem.hva + 0x200000, 0xCC, 0x4000);	/* stale contents */
 	assert_int_equal(elf_open(&f, file, sizeof(file)), LOADER_OK);
-	assert_int_equal(elf_load_image(&f, &mem, &span), LOADER_OK);
+	assert_int_equal(elf_load_image(&f, &ctx, &span), LOADER_OK);
 	assert_int_equal(span.start, 0x200000);
 	assert_int_equal(span.end, 0x202800);
 	assert_int_equal(span.segments, 2);
@@ -254,7 +261,7 @@ static void expect_load(const struct fx_seg *segs, unsigned n, enum loader_statu
 	memset(mem.hva + 0x200000, 0xCC, 0x1000);
 	assert_int_equal(elf_open(&f, file, sizeof(file)), LOADER_OK);
 	capture_reset();
-	assert_int_equal(elf_load_image(&f, &mem, &span), want);
+	assert_int_equal(elf_load_image(&f, &ctx, &span), want);
 	assert_true(capture_contains(log));
 	assert_int_equal(mem.hva[0x200000], 0xCC);		/* nothing written */
 }
@@ -264,7 +271,7 @@ static void test_bad_segments_load_nothing(void **state)
 	(void)state;
 	const struct fx_seg filesz_gt_memsz[] = {
 		two_segs[0], { ELF_PT_LOAD, 0x2000, 0x202000, 0x20, 0x10, 0 } };
-	const struct fx_seg below_1m[] = {
+	const struct fx_seg firmware_area[] = {
 		two_segs[0], { ELF_PT_LOAD, 0x2000, 0xF8000, 0x10, 0x10, 0 } };
 	const struct fx_seg past_ram[] = {
 		two_segs[0], { ELF_PT_LOAD, 0x2000, 8 * MiB - 0x8, 0x10, 0x10, 0 } };
@@ -276,7 +283,8 @@ static void test_bad_segments_load_nothing(void **state)
 		{ ELF_PT_NOTE, 0x1000, 0, 0, 0, 4 }, { ELF_PT_LOAD, 0x2000, 0x202000, 0, 0, 0 } };
 
 	expect_load(filesz_gt_memsz, 2, LOADER_ERR_SEGMENT_FILE, "filesz 0x20 > memsz 0x10");
-	expect_load(below_1m, 2, LOADER_ERR_SEGMENT_LOW, "below 0x100000");
+	expect_load(firmware_area, 2, LOADER_ERR_SEGMENT_OVERLAP,
+		    "overlaps the firmware area at [0x9fc00, 0x100000)");
 	expect_load(past_ram, 2, LOADER_ERR_SEGMENT_RAM, "beyond the end of guest RAM");
 	expect_load(wraps, 2, LOADER_ERR_SEGMENT_RAM, "beyond the end of guest RAM");
 	expect_load(file_past_end, 2, LOADER_ERR_SEGMENT_FILE, "run past the file end");

@@ -260,11 +260,54 @@ static void test_aout_fields_checked(void **state)
 	/* The header itself cut off by the end of the file. */
 	a = good;
 	expect_aout(&a, 64 + 20, LOADER_ERR_MULTIBOOT_HEADER, "cut off by the file end");
-	/* Loaded below 1 MiB, into nestor's tables, or past the end of RAM. */
-	const struct aout low = { 64, 0x10040, 0x10000, 0x11000, 0, 0x10040 };
-	expect_aout(&low, 0x1000, LOADER_ERR_SEGMENT_LOW, "below 0x100000");
+	/* Loaded into the firmware area, or past the end of RAM. */
+	const struct aout bios = { 64, 0x9f040, 0x9f000, 0xa0000, 0, 0x9f040 };
+	expect_aout(&bios, 0x1000, LOADER_ERR_SEGMENT_OVERLAP,
+		    "overlaps the firmware area (EBDA, VGA hole, ROM area, ACPI tables)");
 	const struct aout high = { 64, RAM - 0x800 + 64, RAM - 0x800, 0, 0, RAM - 0x800 + 64 };
 	expect_aout(&high, 0x1000, LOADER_ERR_SEGMENT_RAM, "beyond the end of guest RAM");
+}
+
+/*
+ * Below 1 MiB (real-mode test kernels): the kernel loads where it asks; the memory map and
+ * information structure go to QEMU's 0x9000 when that is free, else to a free page.
+ */
+static struct loader_result load_low(uint32_t load, uint32_t size, uint32_t bss_end)
+{
+	struct loader_result r;
+	const struct aout a = { 64, load + 64, load, load + size, bss_end, load + 64 };
+	uint8_t *k = make_aout(&a, size);
+	memset(mem.hva, 0xcc, MiB);
+	enum loader_status st = load_buf(k, size, "\\low", false, "x", &r);
+	if (st != LOADER_OK)
+		fail_msg("status %d, log:\n%s", st, capture_buf);
+	free(k);
+	assert_int_equal(r.image_start, load);
+	assert_int_equal(fx_rd32(&mem, load + 64), 0x1BADB002);	/* the image is intact */
+	return r;
+}
+
+static void test_below_1mib(void **state)
+{
+	(void)state;
+	struct loader_result r = load_low(0x10000, 0x1000, 0);
+	assert_int_equal(r.entry.gprs.r[GPR_RBX], MBI);			/* QEMU's place */
+	assert_int_equal(fx_rd32(&mem, MBI + 48), 0x9000);
+	/* Over 0x9000: the information moves to the first free page. */
+	r = load_low(0x8000, 0x2000, 0);
+	assert_int_equal(r.entry.gprs.r[GPR_RBX], 0x1500);
+	assert_int_equal(fx_rd32(&mem, 0x1500 + 48), 0x1000);		/* mmap_addr */
+	assert_int_equal(fx_rd32(&mem, 0x1000 + 4), 0);		/* first entry: RAM at 0 */
+	assert_int_equal(fx_rd32(&mem, 0x1000 + 20), 1);		/* type RAM */
+	assert_string_equal(str(fx_rd32(&mem, 0x1500 + 16)), "\\low x");	/* after the image */
+	assert_int_equal(fx_rd32(&mem, 0x1500 + 16), 0xa000);
+	/* Every low page taken (bss up to the tail's page below the firmware area): from 1 MiB. */
+	r = load_low(0x1000, 0x1000, 0x9e000);
+	assert_int_equal(r.entry.gprs.r[GPR_RBX], 0x100500);
+	assert_int_equal(fx_rd32(&mem, 0x100500 + 48), 0x100000);
+	assert_int_equal(fx_rd32(&mem, 0x100500 + 16), 0x9e000);	/* the tail's cmdline */
+	/* The ACPI tables are still where the firmware put them. */
+	assert_memory_equal(mem.hva + 0xf0000, "RSD PTR ", 8);
 }
 
 static void test_header_search_window(void **state)
@@ -322,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_elf64_refused_like_qemu, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_module_too_large, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_aout_fields_checked, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_below_1mib, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_header_search_window, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_every_truncation, setup, vm_teardown),
 	};

@@ -48,9 +48,6 @@ static void test_personality(void **state)
 	assert_int_equal(o.personality, PERSONALITY_HYPERV);
 	assert_true(parse("personality=none"));
 	assert_int_equal(o.personality, PERSONALITY_NONE);
-	assert_int_equal(o.nested_ept, NESTED_EPT_ON);
-	assert_true(parse("nested-ept=off"));
-	assert_int_equal(o.nested_ept, NESTED_EPT_OFF);
 }
 
 static void test_apicv(void **state)
@@ -123,7 +120,8 @@ static void test_errors(void **state)
 	(void)state;
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
-				 "ioapic, apicv, ioapic-storm-guard, kernel, initrd, append, nested-ept)");
+				 "ioapic, apicv, ioapic-storm-guard, kernel, initrd, append, "
+				 "nested-paging)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -138,6 +136,9 @@ static void test_errors(void **state)
 	assert_false(parse("personality=xen"));
 	assert_string_equal(err, "option personality: bad value 'xen' (expected "
 				 "none|native|kvm|hyperv)");
+	assert_true(parse("personality=kvm nested-paging=off"));
+	assert_int_equal(o.personality, PERSONALITY_KVM);
+	assert_int_equal(o.nested_paging, NESTED_PAGING_OFF);
 	assert_false(parse("log"));
 	assert_string_equal(err, "'log' is not key=value");
 	/* the first bad word stops parsing; earlier words already applied */
@@ -179,6 +180,7 @@ int main(void)
 		cmocka_unit_test_setup(test_apicv, setup),
 		cmocka_unit_test_setup(test_personality, setup),
 		cmocka_unit_test_setup(test_storm_guard, setup),
+		cmocka_unit_test_setup(test_personality, setup),
 		cmocka_unit_test_setup(test_quotes_comments_whitespace, setup),
 		cmocka_unit_test_setup(test_image_name_skipped_only_first, setup),
 		cmocka_unit_test_setup(test_errors, setup),

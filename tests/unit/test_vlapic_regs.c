@@ -259,6 +259,28 @@ static void test_timer_tsc_deadline(void **state)
 	assert_int_equal(apic_ns_from_tsc(&vm.cfg.tsc, 0), 0);
 }
 
+/* After a write to IA32_TSC the vCPU's TSC is offset from the VM clock, and a deadline is
+ * due when the *guest's* count reaches it (SDM 11.5.4.1, 17.17): armed ones move too. */
+static void test_timer_tsc_deadline_after_tsc_write(void **state)
+{
+	struct vlapic *v = &vm.vcpu[0];
+	(void)state;
+	lapic_enable(v);
+	lapic_write(v, APIC_REG_LVT_TIMER, APIC_LVT_TIMER_TSCDL | 0x42);
+	vlapic_msr_write(v, MSR_IA32_TSC_DEADLINE, 4000);	/* 2 GHz: ns 2000 */
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), 2000);
+	/* The guest's TSC is now 1000 ticks ahead of the VM clock's: 4000 comes 500 ns sooner. */
+	vlapic_timer_set_tsc_offset(v, 1000);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), 1500);
+	/* Moved back by 2000 ticks (offset wraps): a new deadline of 4000 is 3000 ns away. */
+	vlapic_timer_set_tsc_offset(v, (uint64_t)-2000);
+	vlapic_msr_write(v, MSR_IA32_TSC_DEADLINE, 4000);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), 3000);
+	/* INIT keeps the TSC (and its offset). */
+	vlapic_init_reset(v);
+	assert_int_equal(v->timer.tsc_offset, (uint64_t)-2000);
+}
+
 static void test_x2apic_view(void **state)
 {
 	struct vlapic *v = &vm.vcpu[1];
@@ -320,6 +342,16 @@ static void test_x2apic_view(void **state)
 	assert_int_equal(vlapic_msr_write(v, 0x838, 0xffffffff), APIC_ACCESS_OK);
 	assert_int_equal(vlapic_msr_read(v, 0x839, &value), APIC_ACCESS_OK);
 	assert_int_equal(value, 0xffffffff);
+	/* Read-only LVT bits are not reserved: Linux's disconnect_bsp_APIC writes LINT0 as
+	 * ExtINT with delivery status and remote IRR set; they keep their own values. */
+	assert_int_equal(vlapic_msr_write(v, 0x835, 0x5700), APIC_ACCESS_OK);
+	assert_int_equal(vlapic_msr_read(v, 0x835, &value), APIC_ACCESS_OK);
+	assert_int_equal(value, 0x700);
+	assert_int_equal(vlapic_msr_write(v, 0x832, 0x10000 | APIC_LVT_DELIV_STATUS | 0x40),
+			 APIC_ACCESS_OK);
+	assert_int_equal(vlapic_msr_read(v, 0x832, &value), APIC_ACCESS_OK);
+	assert_int_equal(value, 0x10040);
+	assert_int_equal(vlapic_msr_write(v, 0x832, APIC_LVT_REMOTE_IRR | 0x40), APIC_ACCESS_GP);
 }
 
 static void test_apic_base_transitions(void **state)
@@ -441,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup(test_timer_oneshot, setup),
 		cmocka_unit_test_setup(test_timer_periodic_and_divide, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline, setup),
+		cmocka_unit_test_setup(test_timer_tsc_deadline_after_tsc_write, setup),
 		cmocka_unit_test_setup(test_x2apic_view, setup),
 		cmocka_unit_test_setup(test_apic_base_transitions, setup),
 		cmocka_unit_test_setup(test_mmio_access_rules, setup),

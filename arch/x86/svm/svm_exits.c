@@ -1,5 +1,6 @@
 /* svm_exits: decoding each #VMEXIT from the VMCB and handing it to the shared handlers (vm/exit_*.c). */
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "vm/vcpu_exit.h"
 #include "vm/vm.h"
 
@@ -50,12 +51,15 @@ static bool svm_exit_debug(struct vcpu *v, struct vmcb *vmcb)
 	return true;
 }
 
-/* SVM instructions while the guest's CPUID hides SVM: #UD (APM 15.4, EFER.SVME clear as
- * the guest sees it); VMMCALL is the hypercall instruction. */
+/* SVM instructions: VMMCALL is the hypercall instruction; the others are nested SVM's
+ * when it is offered (svm_nested_insn.c), else #UD (APM 15.4: CPUID hides SVM, so
+ * EFER.SVME is clear as the guest sees it). */
 static bool svm_exit_svm_insn(struct vcpu *v, uint64_t code)
 {
 	if (code == SVM_EXIT_VMMCALL)
-		return vcpu_exit_hypercall(v);
+		return vcpu_exit_hypercall(v, EXIT_REASON_HYPERCALL);
+	if (svm_of(v)->nested)
+		return svm_nested_l1_insn(v, code);
 	return vcpu_exit_refused(v, EXIT_REASON_VIRT_INSN, X86_VECTOR_UD);
 }
 
@@ -81,6 +85,8 @@ bool svm_handle_exit(struct vcpu *v)
 	case SVM_EXIT_NPF: return vcpu_exit_mmio(v, vmcb->control.exit_info2, vmcb->control.exit_info1);
 	case SVM_EXIT_IRET: return svm_exit_iret(v, vmcb);
 	case SVM_EXIT_DB: return svm_exit_debug(v, vmcb);
+	/* Intercepted only when the personality answers VMCALL too (svm_vmcb.c). */
+	case SVM_EXIT_EXCP_BASE + X86_VECTOR_UD: return vcpu_exit_hypercall(v, EXIT_REASON_EXCEPTION);
 	case SVM_EXIT_SHUTDOWN: return vcpu_exit_triple_fault(v, "SVM SHUTDOWN");
 	case SVM_EXIT_INTR:
 		v->stats.by_reason[EXIT_REASON_EXTERNAL_INTERRUPT]++;

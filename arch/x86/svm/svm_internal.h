@@ -11,6 +11,7 @@
 #include "vm/vcpu_arch.h"
 
 struct guest_entry;
+struct svm_nested;
 
 /* Per physical CPU: where VMRUN saves host state, and the host's VMSAVE image. */
 struct svm_cpu {
@@ -44,6 +45,8 @@ struct svm_vcpu {
 	/* V_TPR as nestor wrote it at the last entry: a different value after the exit
 	 * means the guest wrote CR8 (no exit with V_INTR_MASKING). */
 	uint8_t entry_v_tpr;
+	/* Nested SVM (svm_nested.h): L1's SVM state and its L2's; NULL when not offered. */
+	struct svm_nested *nested;
 };
 
 static inline struct svm_vcpu *svm_of(struct vcpu *v)
@@ -53,6 +56,10 @@ static inline struct svm_vcpu *svm_of(struct vcpu *v)
 
 /* Whether the CPU fills next_rip on intercepts (NRIPS, APM 15.7.1); set at start-up. */
 extern bool svm_has_nrips;
+/* The host's ASID count (CPUID 8000_000Ah.EBX); whether it has NX (EFER.NXE is set). */
+extern unsigned svm_host_nasid;
+extern bool svm_host_nx;
+extern bool svm_host_vgif;
 
 /* arch/x86/svm/svm_entry.asm */
 void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs, uint64_t host_vmcb_pa);
@@ -66,6 +73,7 @@ const char *svm_exit_name(uint64_t code);
 /* svm_state.c: the guest state in the VMCB for the shared exit handlers. */
 uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r);
 bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value);
+void svm_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
 unsigned svm_cpl(struct vcpu *v);
 bool svm_long_mode_code(struct vcpu *v);

@@ -3,6 +3,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
@@ -15,11 +16,34 @@ static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 	st->interrupt_shadow = vmcb->control.interrupt_shadow & 1;
 	st->event_pending = vmcb->control.event_inj & SVM_EVENT_VALID;
 	st->nmi_blocked = s->nmi_blocked;
+	st->events_held = false;
+	/* While L2 runs L1's events become exits to L1 (svm_nested_exit.c), never injections
+	 * into L2. L1's GIF clear holds them too (APM 15.17); with the hardware's virtual GIF
+	 * an interrupt window may still be opened (V_GIF holds V_IRQ, 15.33.2) but nothing is
+	 * injected: EVENTINJ ignores V_GIF. */
+	if (s->nested && !v->guest_mode && !svm_nested_gif(s)) {
+		if (s->nested->vgif_hw) {
+			st->rflags_if = false;
+			st->nmi_blocked = true;
+		} else {
+			st->events_held = true;
+		}
+	}
+	st->events_held |= s->nested && v->guest_mode;
 }
 
 static void svm_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = svm_of(v);
+	/* INIT resets the whole virtual CPU, its SVM state included: L2 is gone, GIF set,
+	 * EFER.SVME clear (as EFER is, SDM Vol. 3A 9.1.1). */
+	if (s->nested) {
+		s->vmcb = s->vmcb01;
+		s->vmcb_pa = (uint64_t)(uintptr_t)s->vmcb01;
+		v->guest_mode = false;
+		svm_nested_set_gif(s, true);
+		s->nested->efer_svme = false;
+	}
 	svm_vmcb_set_sipi(s->vmcb, 0);
 	s->vmcb->control.event_inj = 0;
 	s->nmi_blocked = s->nmi_singlestep = false;
@@ -36,6 +60,9 @@ static void svm_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 	struct svm_vcpu *s = svm_of(v);
 	struct vmcb_control *c = &s->vmcb->control;
 
+	/* vmcb02's interrupt controls are L1's for its L2 (nsvm_merge): nothing of L1's. */
+	if (v->guest_mode)
+		return;
 	if (d->inject) {
 		uint8_t vector = apic_ack(l, d);
 		bool nmi = d->source == APIC_SRC_NMI;
@@ -145,6 +172,7 @@ const struct vcpu_arch_ops svm_vcpu_ops = {
 	.handle_exit = svm_handle_exit,
 	.get_reg = svm_get_reg,
 	.set_reg = svm_set_reg,
+	.switched_msr = svm_switched_msr,
 	.emul_cpu = svm_emul_cpu,
 	.cpl = svm_cpl,
 	.long_mode_code = svm_long_mode_code,

@@ -1,12 +1,29 @@
 /* svm_state: the guest state in the VMCB as the shared exit handlers see it (vm/vcpu_arch.h). */
 #include "arch/x86/decode/mmio_emul.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
 /* VMCB attrib bits 8-11 hold descriptor bits 52-55: AVL, L, D/B, G. */
 #define ATTR_L (1u << 9)
 #define ATTR_DB (1u << 10)
+
+/*
+ * EFER.SVME as the guest sees it. vmcb01 always has it set (VMRUN refuses a guest
+ * without it, APM 15.5.1): L1 sees the SVME it wrote itself (only when SVM is offered,
+ * vm/exit_msr.c), else none. L2's is vmcb02's own, which the checks made 1.
+ */
+static uint64_t svm_guest_efer(const struct svm_vcpu *s)
+{
+	uint64_t efer = s->vmcb->save.efer;
+	if (s->vmcb != s->vmcb01)
+		return efer;
+	efer &= ~SVM_EFER_SVME;
+	if (s->nested && s->nested->efer_svme)
+		efer |= SVM_EFER_SVME;
+	return efer;
+}
 
 uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 {
@@ -19,7 +36,7 @@ uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 	case VCPU_CR2: return st->cr2;
 	case VCPU_CR3: return st->cr3;
 	case VCPU_CR4: return st->cr4;
-	case VCPU_EFER: return st->efer & ~SVM_EFER_SVME;	/* nestor's, hidden (CPUID hides SVM) */
+	case VCPU_EFER: return svm_guest_efer(s);
 	case VCPU_PAT: return st->g_pat;
 	case VCPU_DR6: return st->dr6;
 	case VCPU_TSC_OFFSET: return s->vmcb->control.tsc_offset;
@@ -43,8 +60,14 @@ bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 	case VCPU_CR2: st->cr2 = value; break;
 	case VCPU_CR3: st->cr3 = value; s->flush_tlb = true; break;
 	case VCPU_CR4: st->cr4 = value; s->flush_tlb = true; break;
-	/* VMRUN refuses a guest without EFER.SVME (APM 15.5.1); the guest never sees it. */
-	case VCPU_EFER: st->efer = value | SVM_EFER_SVME; s->flush_tlb = true; break;
+	/* VMRUN refuses a guest without EFER.SVME (APM 15.5.1): L1's own choice is kept
+	 * aside (svm_guest_efer). */
+	case VCPU_EFER:
+		if (s->vmcb == s->vmcb01 && s->nested)
+			s->nested->efer_svme = value & SVM_EFER_SVME;
+		st->efer = value | SVM_EFER_SVME;
+		s->flush_tlb = true;
+		break;
 	case VCPU_PAT: st->g_pat = value; break;
 	case VCPU_DR6: st->dr6 = value; break;
 	case VCPU_TSC_OFFSET: s->vmcb->control.tsc_offset = value; break;
@@ -53,9 +76,45 @@ bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 	return true;
 }
 
+/*
+ * #VMEXIT and VMSAVE leave the guest's SYSENTER, SYSCALL, FS/GS and KERNEL_GS_BASE values
+ * in the VMCB and VMRUN/VMLOAD put them back (APM 15.5.2, 15.5.3 VMSAVE): those are the
+ * VMCB's. TSC_AUX is not switched and stays the guest's in the register.
+ */
+static uint64_t *svm_switched_field(struct vmcb_save *st, uint32_t msr)
+{
+	switch (msr) {
+	case 0x174: return &st->sysenter_cs;
+	case 0x175: return &st->sysenter_esp;
+	case 0x176: return &st->sysenter_eip;
+	case 0xc0000081: return &st->star;
+	case 0xc0000082: return &st->lstar;
+	case 0xc0000083: return &st->cstar;
+	case 0xc0000084: return &st->sfmask;
+	case 0xc0000100: return &st->fs.base;
+	case 0xc0000101: return &st->gs.base;
+	case 0xc0000102: return &st->kernel_gs_base;
+	default: return NULL;
+	}
+}
+
+void svm_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write)
+{
+	uint64_t *p = svm_switched_field(&svm_of(v)->vmcb->save, msr);
+	if (p && write)
+		*p = *value;
+	else if (p)
+		*value = *p;
+	else if (write)
+		wrmsr(msr, *value);
+	else
+		*value = rdmsr(msr);
+}
+
 void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
 {
-	const struct vmcb_save *st = &svm_of(v)->vmcb->save;
+	const struct svm_vcpu *s = svm_of(v);
+	const struct vmcb_save *st = &s->vmcb->save;
 	cpu->gprs = &v->gprs;
 	cpu->rip = st->rip;
 	cpu->rflags = st->rflags;
@@ -68,7 +127,8 @@ void svm_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu)
 	cpu->seg_base[X86_SEG_DS] = st->ds.base;
 	cpu->seg_base[X86_SEG_FS] = st->fs.base;
 	cpu->seg_base[X86_SEG_GS] = st->gs.base;
-	cpu->mem = &v->vm->mem;
+	/* L2's physical addresses are L1's only without L1's nested paging. */
+	cpu->mem = v->guest_mode && s->nested->l1_npt ? &s->nested->l2_mem : &v->vm->mem;
 	cpu->paging = (struct guest_paging){ st->cr0, st->cr3, st->cr4,
 					     st->efer & ~SVM_EFER_SVME, 0 };
 }

@@ -2,11 +2,12 @@
 #include "arch/x86/pagetable.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "arch/x86/svm/svm_permmap.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
-#include "vm/vcpu_msr.h"
+#include "vm/msr_table.h"
 #include "vm/vm.h"
 
 /*
@@ -20,13 +21,14 @@ static const struct pt_format npt_format = {
 	.leaf_2m = 0x7 | PT_LARGE,
 };
 
-/* APM 15.11: clears both bits (read, write) of an MSR nestor lets the guest access. */
-static void svm_msrpm_allow(uint8_t *msrpm, uint32_t msr)
+/* APM 15.11: clears the read and/or write bit of an MSR nestor lets the guest access. */
+static void svm_msrpm_allow(void *map, uint32_t msr, bool read, bool write)
 {
+	uint8_t *msrpm = map;
 	uint32_t byte;
 	unsigned shift;
 	if (svm_msrpm_locate(msr, &byte, &shift))
-		msrpm[byte] &= (uint8_t)~(3u << shift);
+		msrpm[byte] &= (uint8_t)~(((read ? 1u : 0) | (write ? 2u : 0)) << shift);
 }
 
 bool svm_vm_init(struct vm *vm)
@@ -47,12 +49,12 @@ bool svm_vm_init(struct vm *vm)
 	/* Every port traps: the platform is entirely nestor's devices. */
 	memset((void *)iopm, 0xff, 3 * 4096);
 	memset((void *)msrpm, 0xff, 2 * 4096);
-	for (unsigned i = 0; i < vcpu_msr_passthrough_count; i++)
-		svm_msrpm_allow((uint8_t *)msrpm, vcpu_msr_passthrough[i]);
+	msr_table_passthrough(svm_msrpm_allow, (void *)msrpm);
 	s->ncr3 = ncr3;
 	s->iopm_pa = iopm;
 	s->msrpm_pa = msrpm;
 	vm->arch = s;
+	svm_nested_offer(vm);
 	log_info("svm: nested paging maps %llu MiB of guest RAM at host %#llx",
 		 (unsigned long long)(vm->mem.size >> 20),
 		 (unsigned long long)(uintptr_t)vm->mem.hva);

@@ -2,9 +2,11 @@
 #include "arch/x86/guest_entry.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
+#include "arch/x86/svm/svm_nested.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
+#include "vm/hypercall.h"
 #include "vm/vm.h"
 
 #define EFER_SVME (1ull << 12)
@@ -123,6 +125,9 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 	s->vmcb_pa = (uint64_t)(uintptr_t)vmcb;
 	struct vmcb_control *c = &vmcb->control;
 	svm_vmcb_set_intercepts(c);
+	/* VMCALL is #UD on AMD: intercepted when the personality answers it (vm/hypercall.c). */
+	if (vm_hypercalls_need_ud_intercept(v->vm))
+		c->intercept_exceptions |= 1u << X86_VECTOR_UD;
 	c->iopm_base_pa = sv->iopm_pa;
 	c->msrpm_base_pa = sv->msrpm_pa;
 	c->asid = v->id + 1;		/* ASID 0 is the host's */
@@ -136,6 +141,8 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 		svm_vmcb_set_sipi(vmcb, 0);
 		v->state = VCPU_WAIT_FOR_SIPI;
 	}
+	if (v->vm->nested.svm && !svm_nested_vcpu_init(v, s))
+		return false;
 	v->arch = s;
 	v->ops = &svm_vcpu_ops;
 	return true;

@@ -82,6 +82,11 @@ static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
 static bool vmx_exit_exception_nmi(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
+	/* #UD is in the exception bitmap only when the personality answers VMMCALL too
+	 * (vmx_vmcs.c): a hypercall, or the guest's own #UD given back. */
+	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION &&
+	    (info & INTR_INFO_VECTOR_MASK) == X86_VECTOR_UD)
+		return vcpu_exit_hypercall(v, EXIT_REASON_EXCEPTION);
 	v->stats.by_reason[EXIT_REASON_OTHER]++;
 	vmx_log_guest_state(v);
 	vm_stop_vcpu(v, "unexpected %s exit, interruption information %#x",
@@ -141,7 +146,7 @@ bool vmx_handle_exit(struct vcpu *v, uint32_t reason)
 	case VMX_EXIT_MONITOR:
 		return vcpu_exit_refused(v, EXIT_REASON_OTHER, X86_VECTOR_UD);
 	case VMX_EXIT_VMCALL:
-		return vcpu_exit_hypercall(v);
+		return vcpu_exit_hypercall(v, EXIT_REASON_HYPERCALL);
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
 		return vmx_exit_vmx_insn(v, basic);

@@ -1,7 +1,9 @@
 /* vmx_fail: a VM entry that fails is never silent: the error, the fields behind it, a stop. */
 #include "apic/vlapic.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "drivers/run_end.h"
+#include "lib/format.h"
 #include "lib/log.h"
 #include "vm/vm.h"
 
@@ -16,20 +18,62 @@ static uint32_t vmcs_read_insn_error(void)
 	return (uint32_t)value;
 }
 
+/* Failures of nestor's own VMX instructions, counted over the run. */
+static unsigned vmx_insn_failures;
+#define VMX_INSN_FAILURES_PRINTED 16
+
+/*
+ * A VMX instruction of nestor's own failed: a bug in nestor (a field it should not use,
+ * an INVEPT type it should not ask for), never the guest's doing. Each one is logged
+ * (past the first 16 only counted, so a broken field list cannot flood the console) and
+ * stops the VM of the vCPU this CPU runs with a report naming the instruction.
+ */
+static void vmx_insn_failed(const char *what, enum vmx_status st)
+{
+	unsigned n = __atomic_add_fetch(&vmx_insn_failures, 1, __ATOMIC_RELAXED);
+	uint32_t err = st == VMX_FAIL_VALID ? vmcs_read_insn_error() : 0;
+	if (n <= VMX_INSN_FAILURES_PRINTED) {
+		if (st == VMX_FAIL_INVALID)
+			log_error("vmx: %s: VMfailInvalid (no current VMCS)", what);
+		else
+			log_error("vmx: %s: VMfailValid, VM-instruction error %u (%s)", what, err,
+				  vmx_insn_error_name(err));
+	} else if (n == VMX_INSN_FAILURES_PRINTED + 1) {
+		log_error("vmx: more of nestor's VMX instructions fail; counted, not printed");
+	}
+	struct percpu *cpu = percpu_this();
+	if (cpu && cpu->vcpu)
+		vm_stop_vcpu(cpu->vcpu, "nestor's %s failed (%s, error %u): a bug in nestor", what,
+			     st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid", err);
+}
+
 void vmcs_access_failed(enum vmcs_field field, enum vmx_status st, int write)
 {
-	static unsigned logged;
-	if (logged >= 8)
-		return;	/* the first few name the bug; the rest would flood the console */
-	logged++;
-	if (st == VMX_FAIL_INVALID) {
-		log_error("vmx: %s of VMCS field %#x: VMfailInvalid (no current VMCS)",
-			  write ? "VMWRITE" : "VMREAD", field);
-		return;
+	char what[40];
+	fmt_snprintf(what, sizeof(what), "%s of VMCS field %#x", write ? "VMWRITE" : "VMREAD",
+		     (unsigned)field);
+	vmx_insn_failed(what, st);
+}
+
+void vmx_invept_checked(uint64_t type, uint64_t eptp)
+{
+	enum vmx_status st = invept(type, eptp);
+	if (st != VMX_OK) {
+		char what[48];
+		fmt_snprintf(what, sizeof(what), "INVEPT type %llu", (unsigned long long)type);
+		vmx_insn_failed(what, st);
 	}
-	uint32_t err = vmcs_read_insn_error();
-	log_error("vmx: %s of VMCS field %#x: VMfailValid, VM-instruction error %u (%s)",
-		  write ? "VMWRITE" : "VMREAD", field, err, vmx_insn_error_name(err));
+}
+
+void vmx_invvpid_checked(uint64_t type, uint16_t vpid)
+{
+	enum vmx_status st = invvpid(type, vpid);
+	if (st != VMX_OK) {
+		char what[48];
+		fmt_snprintf(what, sizeof(what), "INVVPID type %llu vpid %u", (unsigned long long)type,
+			     vpid);
+		vmx_insn_failed(what, st);
+	}
 }
 
 void vmx_log_guest_state(const struct vcpu *v)

@@ -86,6 +86,7 @@ extern const struct vcpu_arch_ops vmx_vcpu_ops;
 bool vmx_guest_long_mode(void);
 uint64_t vmx_get_reg(struct vcpu *v, enum vcpu_reg r);
 bool vmx_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value);
+void vmx_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write);
 void vmx_emul_cpu(struct vcpu *v, struct x86_emul_cpu *cpu);
 unsigned vmx_cpl(struct vcpu *v);
 bool vmx_long_mode_code(struct vcpu *v);
@@ -100,5 +101,8 @@ void vmx_tpr_after_exit(struct vcpu *v);
 void vmx_report_vmfail(struct vcpu *v, const char *insn, enum vmx_status st);
 void vmx_report_entry_failure(struct vcpu *v, uint32_t reason);
 void vmx_log_guest_state(const struct vcpu *v);
+/* INVEPT / INVVPID whose failure is reported and stops the VM, like a failed VMREAD/VMWRITE. */
+void vmx_invept_checked(uint64_t type, uint64_t eptp);
+void vmx_invvpid_checked(uint64_t type, uint16_t vpid);
 
 #endif

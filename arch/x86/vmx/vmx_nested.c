@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
+#include "vm/personality.h"
 #include "vm/vm.h"
 
 #define MSR_FEATURE_CONTROL 0x3au
@@ -52,8 +53,13 @@ static void collect_pass_msrs(struct vmx_nested_vm *nv, const uint8_t *bitmap)
 bool vmx_nested_vm_init(struct vm *vm, const struct vmx_cap_msrs *host)
 {
 	struct vmx_vm *xv = vm->arch;
-	struct nvmx_offer_opts o = { .no_ept = vm->nested_no_ept };
-	enum nvmx_flavor f = (enum nvmx_flavor)vm->nested_personality;
+	struct nvmx_offer_opts o = { .no_ept = !vm->nested.paging };
+	/* The flavours are the personalities that offer VMX, in the same order. */
+	_Static_assert((int)NVMX_FLAVOR_HYPERV == (int)PERSONALITY_HYPERV &&
+		       (int)NVMX_FLAVOR_KVM == (int)PERSONALITY_KVM &&
+		       (int)NVMX_FLAVOR_NATIVE == (int)PERSONALITY_NATIVE, "flavour = personality");
+	enum nvmx_flavor f = vm->personality->virt.vmx ? (enum nvmx_flavor)vm->personality->id
+						       : NVMX_FLAVOR_NONE;
 	struct nvmx_host h = { .msrs = *host };
 	struct vmx_nested_vm *nv;
 	char why[160];
@@ -199,7 +205,7 @@ static void top_reasons(const uint64_t *by, char *buf, size_t len)
 						  (unsigned long long)by[r]);
 }
 
-static void nested_report(const struct vcpu *v)
+static void nested_report(struct vcpu *v)
 {
 	const struct vmx_nested *nx = vmx_of((struct vcpu *)v)->nested;
 	const struct vmx_nested_stats *s = &nx->st;

@@ -3,6 +3,7 @@
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_internal.h"
 #include "arch/x86/vmx/vmx_nested.h"
+#include "lib/options.h"
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
@@ -73,10 +74,23 @@ static void vmx_apply_decision(struct vcpu *v, struct vlapic *l, const struct ap
 static void vmx_flush_on_start(struct vcpu *v)
 {
 	const struct vmx_vm *xv = v->vm->arch;
-	invept(vmx_cfg.invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXTS, xv->eptp);
+	vmx_invept_checked(vmx_cfg.invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXTS,
+			   xv->eptp);
 	if (vmx_cfg.vpid)
-		invvpid(vmx_cfg.invvpid_single ? INVVPID_SINGLE_CONTEXT : INVVPID_ALL_CONTEXTS,
-			vmx_of(v)->vpid);
+		vmx_invvpid_checked(vmx_cfg.invvpid_single ? INVVPID_SINGLE_CONTEXT
+							   : INVVPID_ALL_CONTEXTS, vmx_of(v)->vpid);
+}
+
+/* fault=vmwrite|invept: one failure of nestor's own VMX instructions on purpose, so the
+ * suite sees it reported and the VM stopped (field 0xffff and INVEPT type 0 do not exist). */
+static void vmx_test_fault(struct vcpu *v)
+{
+	if (v->id != 0)
+		return;
+	if (v->vm->test_fault == FAULT_VMWRITE)
+		vmcs_write((enum vmcs_field)0xffff, 0);
+	else if (v->vm->test_fault == FAULT_INVEPT)
+		vmx_invept_checked(0, ((const struct vmx_vm *)v->vm->arch)->eptp);
 }
 
 /* On the vCPU's own CPU: its VMCS becomes current and is filled there (SDM 24.11.3). */
@@ -85,7 +99,8 @@ static bool vmx_start(struct vcpu *v)
 	if (!vmx_vmcs_setup(v))
 		return false;
 	vmx_flush_on_start(v);
-	return true;
+	vmx_test_fault(v);
+	return !v->vm->stopping;
 }
 
 /*
@@ -149,6 +164,7 @@ const struct vcpu_arch_ops vmx_vcpu_ops = {
 	.handle_exit = vmx_handle_exit_reason,
 	.get_reg = vmx_get_reg,
 	.set_reg = vmx_set_reg,
+	.switched_msr = vmx_switched_msr,
 	.emul_cpu = vmx_emul_cpu,
 	.cpl = vmx_cpl,
 	.long_mode_code = vmx_long_mode_code,

@@ -9,13 +9,6 @@ bool vmx_guest_long_mode(void)
 	return vmcs_read(VMCS_ENTRY_CONTROLS) & ENTRY_IA32E_GUEST;
 }
 
-static uint64_t read_cr2(void)
-{
-	uint64_t v;
-	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
-	return v;
-}
-
 /* CR2 and DR6 are not in the VMCS (SDM 24.4.1): the guest's live in the registers, which
  * nestor's own code never changes (no #PF and no debug exceptions in VMX root here). */
 static void write_cr2(uint64_t value)
@@ -70,9 +63,9 @@ static void vmx_flush_guest_tlb(struct vcpu *v)
 	if (!vmx_cfg.vpid)
 		return;
 	if (vmx_cfg.invvpid_single)
-		invvpid(INVVPID_SINGLE_CONTEXT, vmx_of(v)->vpid);
+		vmx_invvpid_checked(INVVPID_SINGLE_CONTEXT, vmx_of(v)->vpid);
 	else
-		invvpid(INVVPID_ALL_CONTEXTS, 0);
+		vmx_invvpid_checked(INVVPID_ALL_CONTEXTS, 0);
 }
 
 /*
@@ -91,6 +84,37 @@ static void vmx_load_pdptes(struct vcpu *v)
 		       sizeof(pdpte));
 	for (unsigned i = 0; i < 4; i++)
 		vmcs_write(VMCS_GUEST_PDPTE0 + 2 * i, pdpte[i]);
+}
+
+/*
+ * FS/GS base and SYSENTER are the VMCS's guest-state fields (SDM 24.4.1, loaded at entry
+ * and saved at exit); KERNEL_GS_BASE, the SYSCALL MSRs and TSC_AUX are not switched at all
+ * and stay the guest's in the registers (docs/vmx.md).
+ */
+static uint32_t vmx_switched_field(uint32_t msr)
+{
+	switch (msr) {
+	case 0x174: return VMCS_GUEST_SYSENTER_CS;
+	case 0x175: return VMCS_GUEST_SYSENTER_ESP;
+	case 0x176: return VMCS_GUEST_SYSENTER_EIP;
+	case 0xc0000100: return VMCS_GUEST_FS_BASE;
+	case 0xc0000101: return VMCS_GUEST_GS_BASE;
+	default: return 0;
+	}
+}
+
+void vmx_switched_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool write)
+{
+	uint32_t field = vmx_switched_field(msr);
+	(void)v;
+	if (field && write)
+		vmcs_write(field, *value);
+	else if (field)
+		*value = vmcs_read(field);
+	else if (write)
+		wrmsr(msr, *value);
+	else
+		*value = rdmsr(msr);
 }
 
 /*

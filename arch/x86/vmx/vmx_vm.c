@@ -6,7 +6,7 @@
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
-#include "vm/vcpu_msr.h"
+#include "vm/msr_table.h"
 #include "vm/vm.h"
 
 /*
@@ -30,8 +30,9 @@ static const struct pt_format ept_format = {
  * SDM 24.6.9: one bit per MSR; read bitmaps for 0-1fff and c0000000-c0001fff at 0 and
  * 1 KiB, write bitmaps at 2 and 3 KiB. MSRs outside both ranges always exit.
  */
-static void vmx_msr_bitmap_allow(uint8_t *bitmap, uint32_t msr)
+static void vmx_msr_bitmap_allow(void *map, uint32_t msr, bool read, bool write)
 {
+	uint8_t *bitmap = map;
 	uint32_t base;
 	if (msr <= 0x1fff)
 		base = 0;
@@ -40,8 +41,10 @@ static void vmx_msr_bitmap_allow(uint8_t *bitmap, uint32_t msr)
 	else
 		return;
 	uint32_t bit = msr & 0x1fff;
-	bitmap[base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
-	bitmap[base + 2048 + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	if (read)
+		bitmap[base + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	if (write)
+		bitmap[base + 2048 + bit / 8] &= (uint8_t)~(1u << (bit % 8));
 }
 
 bool vmx_vm_init(struct vm *vm)
@@ -61,8 +64,7 @@ bool vmx_vm_init(struct vm *vm)
 	/* Every port exits: the platform is entirely nestor's devices. */
 	memset((void *)io_bitmaps, 0xff, 2 * 4096);
 	memset((void *)msr_bitmap, 0xff, 4096);
-	for (unsigned i = 0; i < vcpu_msr_passthrough_count; i++)
-		vmx_msr_bitmap_allow((uint8_t *)msr_bitmap, vcpu_msr_passthrough[i]);
+	msr_table_passthrough(vmx_msr_bitmap_allow, (void *)msr_bitmap);
 	x->eptp = ept | EPTP_WB_4LEVEL;
 	x->msr_bitmap_pa = msr_bitmap;
 	x->io_bitmap_a_pa = io_bitmaps;

@@ -7,6 +7,7 @@
 #include "lib/log.h"
 #include "lib/page_alloc.h"
 #include "lib/string.h"
+#include "vm/hypercall.h"
 #include "vm/vm.h"
 
 #define MSR_PAT 0x277
@@ -90,7 +91,9 @@ static void vmx_vmcs_controls(struct vcpu *v)
 	vmcs_write(VMCS_PROC2_CONTROLS, vmx_cfg.proc2);
 	vmcs_write(VMCS_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VMCS_ENTRY_CONTROLS, vmx_cfg.entry);
-	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	/* VMMCALL is #UD on Intel: intercepted when the personality answers it (hypercall.c). */
+	vmcs_write(VMCS_EXCEPTION_BITMAP,
+		   vm_hypercalls_need_ud_intercept(v->vm) ? 1u << X86_VECTOR_UD : 0);
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);

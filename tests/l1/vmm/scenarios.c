@@ -28,7 +28,7 @@ static const struct scenario scenarios[] = {
 	GUEST("wild_access", "accesses outside RAM and devices"),
 	{ .name = "triple_fault", .payload = "triple_fault.elf", .cmdline = "",
 	  .end = END_SHUTDOWN, .about = "a deliberate triple fault: KVM_EXIT_SHUTDOWN expected" },
-	{ .name = "seed000", .payload = "seed000.elf", .cmdline = "rounds=256",
+	{ .name = "seed000", .payload = "seed000.elf", .cmdline = "rounds=256 x2apic=1",
 	  .end = END_DEBUG_EXIT, .about = "seed 000: TPR lowered below a pending vector while a "
 	  "higher one is in service (x2APIC); a strict L0 fails the entry with error 7" },
 	{ .name = "seed002", .payload = "seed002.elf", .cmdline = "",
