@@ -8,7 +8,7 @@
 
 GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint tpr nmi \
 	intr_shadow singlestep archrules stop_kick ram_zero level_hold \
-	wild_access triple_fault seed000
+	wild_access triple_fault seed000 stress
 
 GUEST_DIR    := tests/guests
 GUEST_OUT    := $(BUILD)/guests
