@@ -128,7 +128,23 @@ void vlapic_timer_poll(struct vlapic *v, uint64_t now_ns)
 	v->timer.tsc_deadline = 0;
 }
 
+/*
+ * While a periodic timer's own interrupt still waits in IRR, its next expirations merge
+ * into it (SDM 11.8.4) and change nothing the guest sees: no wake-up is needed for them.
+ * Waking anyway lets a period shorter than an exit's round trip keep the vCPU exiting
+ * for its host timer without running a single instruction (Bochs: a 2 us period whose
+ * vector waited behind its own class in service; the stress guest's CPU never moved
+ * again). apic_decide() polls before it acknowledges, so the expirations missed
+ * meanwhile merge as on the hardware, and the deadline after that lies ahead.
+ */
 uint64_t vlapic_timer_next_deadline_ns(const struct vlapic *v)
 {
-	return v->timer.armed ? v->timer.deadline_ns : UINT64_MAX;
+	uint32_t lvt = v->lvt[LVT_TIMER];
+
+	if (!v->timer.armed)
+		return UINT64_MAX;
+	if (timer_mode(v) == APIC_LVT_TIMER_PERIODIC && !(lvt & APIC_LVT_MASKED) &&
+	    vec256_test(&v->irr, lvt & APIC_LVT_VECTOR))
+		return UINT64_MAX;
+	return v->timer.deadline_ns;
 }

@@ -9,7 +9,7 @@
 GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint tpr nmi \
 	intr_shadow singlestep archrules stop_kick ram_zero level_hold \
 	personality cpu_model lowmem \
-	wild_access triple_fault seed000
+	wild_access triple_fault seed000 stress
 
 # lowmem is loaded below 1 MiB (docs/guests.md): clear of QEMU's multiboot information
 # (0x9000-0x9558) and of the AP trampoline (0x8000), as real-mode test kernels are.

@@ -14,7 +14,24 @@ from guestlib import GUESTS, NESTOR, check_guest
 TIMEOUT_S = 120
 
 
-@pytest.mark.parametrize("name", sorted(GUESTS))
+# Open nestor bugs the guests find on SVM, each named with its reproducer (docs/reliability.md).
+# Strict: once fixed, the XPASS says to drop the entry.
+SVM_OPEN_BUGS = {
+    "stress": "QEMU 7.2's TCG VMRUN neither loads the guest's interrupt shadow from VMCB "
+              "int_state nor clears the shadow of the STI that svm_entry.asm runs right before "
+              "VMRUN: after an exit inside a guest's `sti; hlt` nestor's injection or V_IRQ "
+              "window lands before the HLT (a lost wake-up: the guest hangs), and with NMIs an "
+              "NMI injected at svm_exit_iret's single-step entry carries TF into its frame, so a "
+              "#DB reaches the guest (docs/reliability.md, Stress)",
+}
+
+
+def _svm_params():
+    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SVM_OPEN_BUGS[n]))
+            if n in SVM_OPEN_BUGS else n for n in sorted(GUESTS)]
+
+
+@pytest.mark.parametrize("name", _svm_params())
 def test_guest_under_nestor_svm(name, nestor_efi):
     results = []
     check_guest(GUESTS[name], NESTOR, nestor_launcher(results=results))

@@ -80,6 +80,21 @@ def test_deoi_checks_catch_a_broadcasting_apic(guests_built):
     assert report.summary is not None and run.debug_exit == 0x11, run.output
 
 
+@pytest.mark.timeout(TIMEOUT_S + 30)
+@pytest.mark.parametrize("fault, check", [("drop-eoi=1000", "no-lost-interrupts"),
+                                          ("extra-ipi=500", "no-duplicated-interrupts")])
+def test_stress_books_catch_an_injected_fault(fault, check, guests_built):
+    """The stress guest breaks itself on request: every 1000th LAPIC EOI left out (vectors
+    stay in service, what they block is never delivered), or every 500th self-IPI handler
+    sending its vector once more, owed by no one. The books must name the loss and the
+    duplicate, and the run must still end with its summary."""
+    spec = dataclasses.replace(GUESTS["stress"], cmdline=f"events=20000 ms=15000 {fault}")
+    run = bare_qemu_launcher()(spec)
+    report = parse_output("stress", run.output)
+    assert check in report.failed, run.output
+    assert report.summary is not None and run.debug_exit == 0x11, run.output
+
+
 # ---- the judge itself, on synthetic output: each expectation can fail ---------------------
 
 def _synthetic(lines, status=0x10, guest="nmi"):

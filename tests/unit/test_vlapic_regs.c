@@ -229,6 +229,41 @@ static void test_timer_periodic_and_divide(void **state)
 	assert_int_equal(lapic_read(v, APIC_REG_TIMER_ICR), 0);
 }
 
+/*
+ * A periodic timer whose vector still waits in IRR needs no wake-up: its expirations merge
+ * (SDM 11.8.4). Before, every period asked for one, and a period shorter than an exit
+ * kept the vCPU exiting without running (the stress guest under Bochs). The merged
+ * expirations are polled before the ack, so the next deadline after it lies ahead.
+ */
+static void test_timer_periodic_pending_needs_no_wakeup(void **state)
+{
+	struct vlapic *v = &vm.vcpu[0];
+	struct apic_decision d;
+	(void)state;
+	lapic_enable(v);
+	lapic_write(v, APIC_REG_TIMER_DCR, 0xb);		/* divide by 1 */
+	lapic_write(v, APIC_REG_LVT_TIMER, APIC_LVT_TIMER_PERIODIC | 0x41);
+	lapic_write(v, APIC_REG_TIMER_ICR, 100);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), 100);
+	vlapic_timer_poll(v, 100);
+	assert_int_equal(lapic_read(v, APIC_REG_IRR0 + 0x20), 1u << 1);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), UINT64_MAX);
+	/* Blocked by a TPR of class 4: still no wake-up for the periods that pass. */
+	lapic_write(v, APIC_REG_TPR, 0x40);
+	assert_int_equal(enter_guest(v, intr_open(), 550, &d), -1);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), UINT64_MAX);
+	assert_int_equal(vm.stats.timer_fired, 2);
+	/* Accepted at 1050: the periods since merged, the next expiration is ahead on the grid. */
+	lapic_write(v, APIC_REG_TPR, 0);
+	assert_int_equal(enter_guest(v, intr_open(), 1050, &d), 0x41);
+	assert_int_equal(lapic_read(v, APIC_REG_IRR0 + 0x20), 0);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), 1100);
+	/* Masked, the timer raises nothing in IRR and its deadline stays in force. */
+	lapic_write(v, APIC_REG_LVT_TIMER, APIC_LVT_TIMER_PERIODIC | APIC_LVT_MASKED | 0x41);
+	vlapic_timer_poll(v, 1100);
+	assert_int_equal(vlapic_timer_next_deadline_ns(v), 1200);
+}
+
 static void test_timer_tsc_deadline(void **state)
 {
 	struct vlapic *v = &vm.vcpu[0];
@@ -472,6 +507,7 @@ int main(void)
 		cmocka_unit_test_setup(test_esr, setup),
 		cmocka_unit_test_setup(test_timer_oneshot, setup),
 		cmocka_unit_test_setup(test_timer_periodic_and_divide, setup),
+		cmocka_unit_test_setup(test_timer_periodic_pending_needs_no_wakeup, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline, setup),
 		cmocka_unit_test_setup(test_timer_tsc_deadline_after_tsc_write, setup),
 		cmocka_unit_test_setup(test_x2apic_view, setup),
