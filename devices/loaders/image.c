@@ -22,6 +22,17 @@ const struct loader_range *loader_overlap(const struct loader_ctx *c, uint64_t a
 	return NULL;
 }
 
+
+/* Zeroes [start, end) except the firmware area [LAYOUT_FIRMWARE_AREA, LAYOUT_PAYLOAD_MIN). */
+static void zero_outside_firmware(const struct guest_mem *mem, uint64_t start, uint64_t end)
+{
+	uint64_t low_end = end < LAYOUT_FIRMWARE_AREA ? end : LAYOUT_FIRMWARE_AREA;
+	uint64_t high_start = start > LAYOUT_PAYLOAD_MIN ? start : LAYOUT_PAYLOAD_MIN;
+	if (start < low_end)
+		guest_mem_fill(mem, start, 0, low_end - start);
+	if (high_start < end)
+		guest_mem_fill(mem, high_start, 0, end - high_start);
+}
 enum loader_status payload_range_check(const struct loader_ctx *c, uint64_t addr,
 				       uint64_t size, const char *what)
 {
@@ -78,8 +89,12 @@ enum loader_status elf_load_image(const struct elf_file *f, const struct loader_
 		log_error("ELF: no loadable segment");
 		return LOADER_ERR_NO_SEGMENTS;
 	}
-	/* Gaps between segments and every bss read as zero, as after QEMU's loader. */
-	guest_mem_fill(mem, span->start, 0, span->end - span->start);
+	/*
+	 * Gaps between segments and every bss read as zero, as after QEMU's loader; but the
+	 * segments may lie on both sides of the firmware area (layout.h), whose tables are
+	 * already in place and are not the payload's to clear (found by fuzz_loader).
+	 */
+	zero_outside_firmware(mem, span->start, span->end);
 	for (unsigned i = 0; i < f->phnum; i++) {
 		elf_segment(f, i, &s);				/* validated above */
 		if (s.type == ELF_PT_LOAD && s.memsz)

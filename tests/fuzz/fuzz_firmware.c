@@ -174,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acpi_platform p;
 	struct acpi_layout l;
 	uint8_t f = fuzz_u8(&in);
-	struct guest_mem small;
+	struct guest_mem small = { .hva = NULL };	/* no translate(): a VM's own RAM */
 	uint64_t e820_size;
 	bool built;
 

@@ -73,14 +73,40 @@ static void check_pvh(const struct loader_result *r)
 		   rd64(rd64(si + 16) + 8) == r->initrd_size, "PVH module list");
 }
 
+/* Every table the XSDT lists, and the FADT's DSDT, still adds up to 0: no payload byte
+ * went over the firmware area (ACPI 6.5 5.2.9, 5.2.8, 5.2.9 FADT X_DSDT at offset 140). */
+static void check_acpi_tables(uint64_t rsdp)
+{
+	uint64_t xsdt = rd64(rsdp + 24);
+	uint32_t n = (rd32(xsdt + 4) - 36) / 8;
+	FUZZ_CHECK(xsdt < RAM_SIZE && sum(xsdt, rd32(xsdt + 4)) == 0 && n < 16, "XSDT at %#llx",
+		   (unsigned long long)xsdt);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t = rd64(xsdt + 36 + 8 * i);
+		FUZZ_CHECK(t < RAM_SIZE && sum(t, rd32(t + 4)) == 0, "table %u at %#llx", i,
+			   (unsigned long long)t);
+		if (!memcmp(mem.hva + t, "FACP", 4)) {
+			uint64_t dsdt = rd64(t + 140);
+			FUZZ_CHECK(dsdt < RAM_SIZE && sum(dsdt, rd32(dsdt + 4)) == 0, "DSDT at %#llx",
+				   (unsigned long long)dsdt);
+		}
+	}
+}
+
 static void check_multiboot(const struct loader_result *r, const char *path)
 {
 	uint64_t info = r->entry.gprs.r[GPR_RBX];
 	const char *cmd;
 
-	FUZZ_CHECK(r->entry.gprs.r[GPR_RAX] == MB_BOOTLOADER_MAGIC && info == LAYOUT_MB_INFO,
-		   "multiboot EAX %#llx EBX %#llx", (unsigned long long)r->entry.gprs.r[GPR_RAX],
-		   (unsigned long long)info);
+	/* The information page is QEMU's 0x9000 unless the kernel is there; the structure sits
+	 * at +0x500 in it, below 4 GiB, and no kernel byte shares its page. */
+	uint64_t page = info - LAYOUT_MB_INFO_OFFSET;
+	FUZZ_CHECK(r->entry.gprs.r[GPR_RAX] == MB_BOOTLOADER_MAGIC &&
+		   (info & (LAYOUT_PAGE - 1)) == LAYOUT_MB_INFO_OFFSET && info < (1ull << 32) &&
+		   (page + LAYOUT_PAGE <= r->image_start || page >= r->image_end),
+		   "multiboot EAX %#llx EBX %#llx image [%#llx, %#llx)",
+		   (unsigned long long)r->entry.gprs.r[GPR_RAX], (unsigned long long)info,
+		   (unsigned long long)r->image_start, (unsigned long long)r->image_end);
 	cmd = guest_str(rd32(info + 16));
 	FUZZ_CHECK(!strncmp(cmd, path, strlen(path)) && cmd[strlen(path)] == ' ' &&
 		   !strcmp(cmd + strlen(path) + 1, CMDLINE), "multiboot command line '%s'", cmd);
@@ -131,14 +157,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(copy);
 		return 0;
 	}
-	FUZZ_CHECK(r.image_start >= LAYOUT_PAYLOAD_MIN && r.image_start < r.image_end &&
-		   r.image_end <= RAM_SIZE, "image [%#llx, %#llx)", (unsigned long long)r.image_start,
+	/* A payload may load below 1 MiB (layout.h). [image_start, image_end) is the hull of
+	 * its segments, which may lie on both sides of the firmware area: that no byte went
+	 * over the firmware is checked below by the ACPI tables' checksums. */
+	FUZZ_CHECK(r.image_start < r.image_end && r.image_end <= RAM_SIZE,
+		   "image [%#llx, %#llx)", (unsigned long long)r.image_start,
 		   (unsigned long long)r.image_end);
 	FUZZ_CHECK(r.entry.rip >= r.image_start && r.entry.rip < r.image_end,
 		   "entry %#llx outside [%#llx, %#llx)", (unsigned long long)r.entry.rip,
 		   (unsigned long long)r.image_start, (unsigned long long)r.image_end);
-	FUZZ_CHECK(r.initrd_size == INITRD_SIZE && r.initrd_start >= LAYOUT_PAYLOAD_MIN &&
-		   r.initrd_start + r.initrd_size <= RAM_SIZE &&
+	FUZZ_CHECK(r.initrd_size == INITRD_SIZE && r.initrd_start + r.initrd_size <= RAM_SIZE &&
+		   /* a multiboot module follows a low kernel below 1 MiB: not over the firmware */
+		   (r.initrd_start + r.initrd_size <= LAYOUT_FIRMWARE_AREA ||
+		    r.initrd_start >= LAYOUT_PAYLOAD_MIN) &&
 		   (r.initrd_start >= r.image_end || r.initrd_start + r.initrd_size <= r.image_start),
 		   "initrd [%#llx, +%#llx), image [%#llx, %#llx)", (unsigned long long)r.initrd_start,
 		   (unsigned long long)r.initrd_size, (unsigned long long)r.image_start,
@@ -146,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!memcmp(mem.hva + r.initrd_start, initrd, INITRD_SIZE), "initrd bytes differ");
 	FUZZ_CHECK(r.acpi.rsdp == ACPI_RSDP_ADDR && sum(r.acpi.rsdp, 20) == 0 &&
 		   sum(r.acpi.rsdp, 36) == 0, "RSDP checksums");
+	check_acpi_tables(r.acpi.rsdp);
 	switch (r.kind) {
 	case PAYLOAD_PVH: check_pvh(&r); break;
 	case PAYLOAD_MULTIBOOT: check_multiboot(&r, files[0].path); break;
