@@ -10,7 +10,8 @@ VM_MODEL_PURE := vm/personality.c vm/cpuid_model.c vm/cpuid_fixup.c vm/cpuid_xsa
 NESTOR_C += vm/vm.c vm/vm_io.c vm/vcpu_mmio.c vm/vcpu_port.c vm/vcpu_entry.c \
 	vm/vcpu_cpuid_host.c vm/vm_cpu_model.c $(VM_MODEL_PURE) \
 	vm/vcpu_run.c vm/vcpu_insn.c vm/vcpu_event.c vm/exit_io.c vm/exit_mmio.c \
-	vm/exit_insn.c vm/exit_msr.c vm/exit_cr.c vm/exit_xsetbv.c
+	vm/exit_insn.c vm/exit_msr.c vm/exit_cr.c vm/exit_xsetbv.c \
+	vm/exit_exception.c
 
 UNIT_TESTS += test_vcpu_cpuid
 UNIT_SRCS_test_vcpu_cpuid := vm/personality.c vm/cpuid_model.c vm/cpuid_fixup.c vm/cpuid_xsave.c

@@ -22,6 +22,7 @@ enum vcpu_reg {
 	VCPU_EFER,	/* as the guest sees it (SVM: without the SVME nestor keeps set) */
 	VCPU_PAT,
 	VCPU_DR6,
+	VCPU_DR7,
 	VCPU_TSC_OFFSET,
 	VCPU_REG_COUNT
 };

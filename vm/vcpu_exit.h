@@ -48,6 +48,15 @@ bool vcpu_exit_mov_to_cr(struct vcpu *v, unsigned cr, unsigned gpr);
 bool vcpu_exit_clts(struct vcpu *v);
 bool vcpu_exit_lmsw(struct vcpu *v, uint16_t source);
 bool vcpu_exit_cr_write_at_rip(struct vcpu *v);
+/* exit_exception.c: #AC and #DB, intercepted so a guest cannot loop in their delivery. */
+struct vcpu_debug_exit {
+	bool dr6_updated;	/* SVM: the CPU updated DR6 and DR7 before the exit */
+	uint64_t dr6_bits;	/* VMX: the exit qualification (B0-B3, BD, BS, RTM) */
+	bool icebp;		/* INT1: VMX interruption type 5 */
+	uint8_t insn_len;	/* INT1's length */
+};
+bool vcpu_exit_alignment_check(struct vcpu *v);
+bool vcpu_exit_debug(struct vcpu *v, const struct vcpu_debug_exit *d);
 /* vcpu_event.c: an event the exit kept from the guest goes back where it came from. */
 void vcpu_requeue_event(struct vcpu *v, struct vlapic *l, const struct vcpu_event *ev);
 

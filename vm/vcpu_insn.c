@@ -6,7 +6,6 @@
 #include "vm/vm.h"
 
 #define DR6_BS (1ull << 14)
-#define X86_VECTOR_DB 1
 
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {

@@ -31,10 +31,12 @@ struct x86_gprs {
 #define RFLAGS_OF (1ull << 11)
 #define RFLAGS_ARITH (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF)
 
-/* The exceptions nestor injects (SDM Vol. 3A 6.3.1, Table 6-1). */
+/* The exceptions nestor injects or intercepts (SDM Vol. 3A 6.3.1, Table 6-1). */
+#define X86_VECTOR_DB 1
 #define X86_VECTOR_UD 6
 #define X86_VECTOR_GP 13
 #define X86_VECTOR_PF 14
+#define X86_VECTOR_AC 17
 
 /* Control-register and EFER bits (SDM Vol. 3A 2.5 and 2.2.1), for page walks and backends. */
 #define X86_CR0_PE (1ull << 0)

@@ -38,6 +38,11 @@ MODEL_GUESTS = {
     "corei7_skylake_x": ["archrules", "cpuid", "lapic_timer", "seed000", "singlestep", "tpr",
                          "x2apic", "xapic"],
 }
+# NESTOR_BOCHS_GUESTS=a,b boots only those guests (each model boots all of its guests at its
+# first test, so -k alone still pays for every boot).
+_ONLY = [n for n in os.environ.get("NESTOR_BOCHS_GUESTS", "").split(",") if n]
+if _ONLY:
+    MODEL_GUESTS = {m: [n for n in names if n in _ONLY] for m, names in MODEL_GUESTS.items()}
 CASES = [(model, name) for model in sorted(MODELS) for name in MODEL_GUESTS[model]]
 TIMEOUT_S = 400
 JOBS = int(os.environ.get("NESTOR_BOCHS_JOBS", os.cpu_count() or 2))

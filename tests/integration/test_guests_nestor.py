@@ -1,7 +1,8 @@
 """test_guests_nestor: every test guest as nestor's L1 on SVM (QEMU TCG, 2 vCPUs), strictly judged.
 
 The same guests and the same judging code as the bare-QEMU reference tier (guestlib),
-with the NESTOR profile: every check must pass, nothing may be skipped, and the bad guests
+with the NESTOR_QEMU_TCG profile (NESTOR less what the TCG CPU itself never raises): every
+check must pass, nothing may be skipped, and the bad guests
 must end the way docs/guests.md says while nestor stays up and reports.
 """
 import os
@@ -9,7 +10,7 @@ import os
 import pytest
 
 from conftest import check_nestor_outcome, nestor_launcher, nestor_run
-from guestlib import GUESTS, NESTOR, check_guest
+from guestlib import GUESTS, NESTOR_QEMU_TCG, check_guest
 
 TIMEOUT_S = 120
 
@@ -34,8 +35,14 @@ def _svm_params():
 @pytest.mark.parametrize("name", _svm_params())
 def test_guest_under_nestor_svm(name, nestor_efi):
     results = []
-    check_guest(GUESTS[name], NESTOR, nestor_launcher(results=results))
-    check_nestor_outcome(results[0], name, 2, "triple fault (SVM SHUTDOWN)")
+    check_guest(GUESTS[name], NESTOR_QEMU_TCG, nestor_launcher(results=results))
+    # QEMU 7.2's TCG raises no #DB for a data breakpoint that an event delivery's own stack
+    # write hits (measured: exc_loop's AP makes one exception exit, its first #DB, and no
+    # more; on bare QEMU its handler never runs either), so the #DB delivery loop never
+    # turns into exits here; Bochs runs it (test_guests_bochs.py).
+    check_nestor_outcome(results[0], name, 2, "triple fault (SVM SHUTDOWN)",
+                         delivery_loops=False,
+                         known_failures=bool(NESTOR_QEMU_TCG.known_failures.get(name)))
 
 
 def test_old_ioapic_means_no_directed_eoi(nestor_efi):

@@ -19,35 +19,48 @@ static bool svm_exit_ioio(struct vcpu *v, const struct vmcb *vmcb)
 	return vcpu_exit_io(v, port, size, in);
 }
 
+#define DR6_B0_B3_BD 0x200full
+#define DR6_BS (1ull << 14)
+
 /*
  * NMI blocking ends when the guest's IRET completes. IRET is intercepted before it runs,
- * so nestor sets TF and intercepts #DB: the single-step trap comes right after the IRET
- * (TF is sampled at the start of the instruction), and there NMIs are unblocked.
+ * so nestor sets TF: the single-step trap comes right after the IRET (TF is sampled at the
+ * start of the instruction), and there NMIs are unblocked. #DB is always intercepted
+ * (svm_vmcb.c); what the guest had in TF and DR6 is kept to tell nestor's trap from its own.
  */
 static bool svm_exit_iret(struct vcpu *v, struct vmcb *vmcb)
 {
 	struct svm_vcpu *s = svm_of(v);
 	v->stats.by_reason[EXIT_REASON_NMI_WINDOW]++;
 	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
-	vmcb->control.intercept_exceptions |= 1u << 1;
+	s->nmi_step_guest_tf = vmcb->save.rflags & SVM_RFLAGS_TF;
+	s->nmi_step_dr6 = vmcb->save.dr6;
 	vmcb->save.rflags |= SVM_RFLAGS_TF;
 	s->nmi_singlestep = true;
 	return true;
 }
 
+/*
+ * #DB, updated DR6 and DR7 already in the VMCB (APM 15.12): the guest's, given back by the
+ * shared code (vm/exit_exception.c), or nestor's single step after an IRET. That one is
+ * hidden: DR6.BS goes back to what the guest had, unless the guest's own TF would have
+ * trapped after the IRET too; a breakpoint the IRET hit on the way (B0-B3, BD newly set)
+ * still reaches the guest.
+ */
 static bool svm_exit_debug(struct vcpu *v, struct vmcb *vmcb)
 {
 	struct svm_vcpu *s = svm_of(v);
-	v->stats.by_reason[EXIT_REASON_EXCEPTION]++;
-	if (!s->nmi_singlestep) {
-		vcpu_inject_exception(v, 1, false, 0);
-		return true;
-	}
-	/* Ours: hide it. The IRET loaded the guest's own RFLAGS, TF included. */
+	struct vcpu_debug_exit d = { .dr6_updated = true };
+	if (!s->nmi_singlestep || !(vmcb->save.dr6 & DR6_BS))
+		return vcpu_exit_debug(v, &d);
 	s->nmi_singlestep = false;
 	s->nmi_blocked = false;
-	vmcb->control.intercept_exceptions &= ~(1u << 1);
-	vmcb->save.dr6 &= ~(1ull << 14);	/* DR6.BS */
+	if (s->nmi_step_guest_tf)
+		return vcpu_exit_debug(v, &d);
+	vmcb->save.dr6 = (vmcb->save.dr6 & ~DR6_BS) | (s->nmi_step_dr6 & DR6_BS);
+	if (vmcb->save.dr6 & ~s->nmi_step_dr6 & DR6_B0_B3_BD)
+		return vcpu_exit_debug(v, &d);
+	v->stats.by_reason[EXIT_REASON_NMI_WINDOW]++;
 	return true;
 }
 
@@ -85,6 +98,7 @@ bool svm_handle_exit(struct vcpu *v)
 	case SVM_EXIT_NPF: return vcpu_exit_mmio(v, vmcb->control.exit_info2, vmcb->control.exit_info1);
 	case SVM_EXIT_IRET: return svm_exit_iret(v, vmcb);
 	case SVM_EXIT_DB: return svm_exit_debug(v, vmcb);
+	case SVM_EXIT_EXCP_BASE + X86_VECTOR_AC: return vcpu_exit_alignment_check(v);
 	/* Intercepted only when the personality answers VMCALL too (svm_vmcb.c). */
 	case SVM_EXIT_EXCP_BASE + X86_VECTOR_UD: return vcpu_exit_hypercall(v, EXIT_REASON_EXCEPTION);
 	case SVM_EXIT_SHUTDOWN: return vcpu_exit_triple_fault(v, "SVM SHUTDOWN");

@@ -42,6 +42,9 @@ struct svm_vcpu {
 	 * one instruction after the guest's IRET, found by single-stepping it. */
 	bool nmi_blocked;
 	bool nmi_singlestep;
+	/* The guest's RFLAGS.TF and DR6 when nestor set TF for that IRET (svm_exits.c). */
+	bool nmi_step_guest_tf;
+	uint64_t nmi_step_dr6;
 	/* V_TPR as nestor wrote it at the last entry: a different value after the exit
 	 * means the guest wrote CR8 (no exit with V_INTR_MASKING). */
 	uint8_t entry_v_tpr;

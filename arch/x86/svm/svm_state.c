@@ -39,6 +39,7 @@ uint64_t svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 	case VCPU_EFER: return svm_guest_efer(s);
 	case VCPU_PAT: return st->g_pat;
 	case VCPU_DR6: return st->dr6;
+	case VCPU_DR7: return st->dr7;
 	case VCPU_TSC_OFFSET: return s->vmcb->control.tsc_offset;
 	default: return 0;
 	}
@@ -70,6 +71,7 @@ bool svm_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 		break;
 	case VCPU_PAT: st->g_pat = value; break;
 	case VCPU_DR6: st->dr6 = value; break;
+	case VCPU_DR7: st->dr7 = value; break;
 	case VCPU_TSC_OFFSET: s->vmcb->control.tsc_offset = value; break;
 	default: return false;
 	}

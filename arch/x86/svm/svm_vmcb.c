@@ -125,7 +125,10 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 	s->vmcb_pa = (uint64_t)(uintptr_t)vmcb;
 	struct vmcb_control *c = &vmcb->control;
 	svm_vmcb_set_intercepts(c);
-	/* VMCALL is #UD on AMD: intercepted when the personality answers it (vm/hypercall.c). */
+	/* #AC and #DB always (APM Vol. 2 15.12): a guest could otherwise loop the CPU in
+	 * their delivery (vm/exit_exception.c). VMCALL is #UD on AMD: intercepted when the
+	 * personality answers it (vm/hypercall.c). */
+	c->intercept_exceptions = (1u << X86_VECTOR_AC) | (1u << X86_VECTOR_DB);
 	if (vm_hypercalls_need_ud_intercept(v->vm))
 		c->intercept_exceptions |= 1u << X86_VECTOR_UD;
 	c->iopm_base_pa = sv->iopm_pa;

@@ -79,6 +79,7 @@ static const struct ctl_name proc2_names[] = {
 };
 
 static const struct ctl_name exit_names[] = {
+	{ EXIT_SAVE_DEBUG_CONTROLS, "save debug controls" },
 	{ EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size" },
 	{ EXIT_ACK_INTR_ON_EXIT, "acknowledge interrupt on exit" },
 	{ EXIT_SAVE_PAT, "save IA32_PAT" },
@@ -90,6 +91,7 @@ static const struct ctl_name exit_names[] = {
 };
 
 static const struct ctl_name entry_names[] = {
+	{ ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls" },
 	{ ENTRY_IA32E_GUEST, "IA-32e mode guest" },
 	{ ENTRY_TO_SMM, "entry to SMM" },
 	{ ENTRY_DEACTIVATE_DUAL_MONITOR, "deactivate dual-monitor treatment" },
@@ -239,13 +241,13 @@ bool vmx_config_compute(const struct vmx_cap_msrs *m, struct vmx_config *c, char
 	};
 	const struct ctl_request exit = {
 		"VM-exit", true_ctls ? "IA32_VMX_TRUE_EXIT_CTLS" : "IA32_VMX_EXIT_CTLS",
-		EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER |
-			EXIT_LOAD_EFER, 0, 0,
+		EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_DEBUG_CONTROLS | EXIT_SAVE_PAT |
+			EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER, 0, 0,
 		EXIT_ACK_INTR_ON_EXIT | EXIT_SAVE_PREEMPTION_TIMER, exit_names,
 	};
 	const struct ctl_request entry = {
 		"VM-entry", true_ctls ? "IA32_VMX_TRUE_ENTRY_CTLS" : "IA32_VMX_ENTRY_CTLS",
-		ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, ENTRY_IA32E_GUEST, 0,
+		ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, ENTRY_IA32E_GUEST, 0,
 		ENTRY_TO_SMM | ENTRY_DEACTIVATE_DUAL_MONITOR, entry_names,
 	};
 

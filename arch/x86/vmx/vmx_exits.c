@@ -78,19 +78,34 @@ static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
 	return true;
 }
 
-/* Exit reason 0: only NMIs arrive here (the exception bitmap is 0); nestor sends none. */
+/*
+ * Exit reason 0 (SDM 27.2.2): an exception in the bitmap (vmx_vmcs.c) or a host NMI.
+ * #UD is there only when the personality answers VMMCALL too: a hypercall, or the guest's
+ * own #UD given back. #AC and #DB are there always, for the shared code to give back
+ * (vm/exit_exception.c); #DB's exit qualification holds the DR6 bits the CPU did not
+ * write (27.2.1, Table 27-1), and INT1 exits as a privileged software exception.
+ */
 static bool vmx_exit_exception_nmi(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
-	/* #UD is in the exception bitmap only when the personality answers VMMCALL too
-	 * (vmx_vmcs.c): a hypercall, or the guest's own #UD given back. */
-	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION &&
-	    (info & INTR_INFO_VECTOR_MASK) == X86_VECTOR_UD)
+	uint32_t type = info & INTR_INFO_TYPE_MASK, vector = info & INTR_INFO_VECTOR_MASK;
+	if (type == INTR_TYPE_HW_EXCEPTION && vector == X86_VECTOR_UD)
 		return vcpu_exit_hypercall(v, EXIT_REASON_EXCEPTION);
+	if (type == INTR_TYPE_HW_EXCEPTION && vector == X86_VECTOR_AC)
+		return vcpu_exit_alignment_check(v);
+	if ((type == INTR_TYPE_HW_EXCEPTION || type == INTR_TYPE_PRIV_SW_EXCEPTION) &&
+	    vector == X86_VECTOR_DB) {
+		struct vcpu_debug_exit d = {
+			.dr6_bits = vmcs_read(VMCS_EXIT_QUALIFICATION),
+			.icebp = type == INTR_TYPE_PRIV_SW_EXCEPTION,
+			.insn_len = (uint8_t)vmcs_read(VMCS_EXIT_INSTRUCTION_LEN),
+		};
+		return vcpu_exit_debug(v, &d);
+	}
 	v->stats.by_reason[EXIT_REASON_OTHER]++;
 	vmx_log_guest_state(v);
 	vm_stop_vcpu(v, "unexpected %s exit, interruption information %#x",
-		     (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI ? "host NMI" : "exception", info);
+		     type == INTR_TYPE_NMI ? "host NMI" : "exception", info);
 	return false;
 }
 

@@ -48,6 +48,7 @@ uint64_t vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
 	case VCPU_EFER: return vmcs_read(VMCS_GUEST_EFER);
 	case VCPU_PAT: return vmcs_read(VMCS_GUEST_PAT);
 	case VCPU_DR6: return read_dr6();
+	case VCPU_DR7: return vmcs_read(VMCS_GUEST_DR7);
 	case VCPU_TSC_OFFSET: return vmcs_read(VMCS_TSC_OFFSET);
 	default: return 0;
 	}
@@ -130,6 +131,7 @@ bool vmx_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t value)
 	case VCPU_RFLAGS: vmcs_write(VMCS_GUEST_RFLAGS, value); return true;
 	case VCPU_CR2: write_cr2(value); return true;
 	case VCPU_DR6: write_dr6(value); return true;
+	case VCPU_DR7: vmcs_write(VMCS_GUEST_DR7, value); return true;
 	case VCPU_PAT: vmcs_write(VMCS_GUEST_PAT, value); return true;
 	case VCPU_TSC_OFFSET: vmcs_write(VMCS_TSC_OFFSET, value); return true;
 	case VCPU_CR3: vmcs_write(VMCS_GUEST_CR3, value); break;

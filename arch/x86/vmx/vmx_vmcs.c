@@ -91,9 +91,12 @@ static void vmx_vmcs_controls(struct vcpu *v)
 	vmcs_write(VMCS_PROC2_CONTROLS, vmx_cfg.proc2);
 	vmcs_write(VMCS_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VMCS_ENTRY_CONTROLS, vmx_cfg.entry);
-	/* VMMCALL is #UD on Intel: intercepted when the personality answers it (hypercall.c). */
+	/* #AC and #DB always: a guest could otherwise loop the CPU in their delivery (SDM
+	 * Vol. 3A 6.15, vm/exit_exception.c). VMMCALL is #UD on Intel: intercepted when the
+	 * personality answers it (hypercall.c). */
 	vmcs_write(VMCS_EXCEPTION_BITMAP,
-		   vm_hypercalls_need_ud_intercept(v->vm) ? 1u << X86_VECTOR_UD : 0);
+		   (1u << X86_VECTOR_AC) | (1u << X86_VECTOR_DB) |
+		   (vm_hypercalls_need_ud_intercept(v->vm) ? 1u << X86_VECTOR_UD : 0));
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
