@@ -75,7 +75,7 @@ integration-only: $(BUILD)/nestor.efi | deps
 # the unit tier's real-kernel loader checks run too; pytest's summary ends the output.
 check: deps
 	@./tools/check-layers
-	@$(MAKE) --no-print-directory $(CHECK_PREREQS)
+	@$(MAKE) --no-print-directory $(BUILD)/nestor.efi $(CHECK_PREREQS)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration-only
 

@@ -102,7 +102,7 @@ $(NVMX_GRUB): | deps
 # `make differential`: the kernel under Bochs alone (corei7_ivy_bridge_3770k); prints
 # every case, cases run and agreement. NVMX_SEED / NVMX_RANDOM choose the random cases.
 .PHONY: differential
-differential: $(GUEST_OUT)/nvmx_diff.elf $(NVMX_GRUB) | deps
+differential: $(BUILD)/nestor.efi $(GUEST_OUT)/nvmx_diff.elf $(NVMX_GRUB) | deps
 	$(PYTHON) tools/nvmx-diff --kernel $(GUEST_OUT)/nvmx_diff.elf --grub $(NVMX_GRUB) \
 	  --seed $(or $(NVMX_SEED),1) --random $(or $(NVMX_RANDOM),64) $(NVMX_DIFF_ARGS)
 
