@@ -5,14 +5,15 @@
 # access, so the host tests and tools/gen-personalities compile the same files.
 VM_MODEL_PURE := vm/personality.c vm/cpuid_model.c vm/cpuid_fixup.c vm/cpuid_xsave.c \
 	vm/msr_table.c vm/vcpu_msr.c vm/vcpu_msr_mtrr.c vm/vcpu_msr_misc.c vm/vcpu_cpuid.c \
-	vm/hypercall.c
+	vm/hypercall.c vm/exit_tally.c
 
 NESTOR_C += vm/vm.c vm/vm_io.c vm/vcpu_mmio.c vm/vcpu_port.c vm/vcpu_entry.c \
 	vm/vcpu_cpuid_host.c vm/vm_cpu_model.c $(VM_MODEL_PURE) \
 	vm/vcpu_run.c vm/vcpu_insn.c vm/vcpu_event.c vm/exit_io.c vm/exit_mmio.c \
 	vm/exit_insn.c vm/exit_msr.c vm/exit_cr.c vm/exit_xsetbv.c
 
-UNIT_TESTS += test_vcpu_cpuid
+UNIT_TESTS += test_vcpu_cpuid test_exit_tally
+UNIT_SRCS_test_exit_tally := vm/exit_tally.c lib/format.c
 UNIT_SRCS_test_vcpu_cpuid := vm/personality.c vm/cpuid_model.c vm/cpuid_fixup.c vm/cpuid_xsave.c
 
 # The MSR model and the hypercalls over a real apic/ core and the decoder (for VMCALL at RIP).
