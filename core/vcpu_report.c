@@ -1,8 +1,10 @@
 /* vcpu_report: the end-of-run report of what every vCPU did. */
 #include "core/vcpu_report.h"
 #include "apic/apic_regs.h"
+#include "drivers/tsc.h"
 #include "lib/format.h"
 #include "lib/log.h"
+#include "lib/startup_phases.h"
 #include "lib/string.h"
 #include "vm/exit_tally.h"
 #include "vm/msr_table.h"
@@ -112,6 +114,9 @@ void vm_log_report(const struct vm *vm)
 		 (unsigned long long)total, (unsigned long long)ms,
 		 (unsigned long long)(ms ? total * 1000 / ms : 0));
 	log_top_sources(vm, total);
+	char phases[320];
+	if (startup_phases_format(&startup_phases, tsc_hz(), phases, sizeof(phases)))
+		log_info("report: start-up from nestor's entry to VM start: %s", phases);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		const struct vcpu_stats *s = &vm->vcpus[i].stats;
 		char line[256];

@@ -9,7 +9,7 @@
 static unsigned slot_of(uint64_t key)
 {
 	/* Fibonacci hashing: the top bits of key * 2^64/phi spread ports, pages and MSRs. */
-	return (unsigned)((key * 0x9e3779b97f4a7c15ull) >> 57) % EXIT_TALLY_SLOTS;
+	return (unsigned)((key * 0x9e3779b97f4a7c15ull) >> 56) % EXIT_TALLY_SLOTS;
 }
 
 void exit_tally_add(struct exit_tally *t, enum exit_source_kind kind, uint64_t id, uint64_t n)

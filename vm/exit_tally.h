@@ -21,8 +21,8 @@ enum exit_source_kind {
  * no lock and no allocation. A source that finds no slot within the probe is counted in
  * `untracked` (the report says how many). The report merges the vCPUs' tables.
  */
-#define EXIT_TALLY_SLOTS 128u
-#define EXIT_TALLY_PROBE 8u
+#define EXIT_TALLY_SLOTS 256u
+#define EXIT_TALLY_PROBE 16u
 
 struct exit_tally {
 	uint64_t key[EXIT_TALLY_SLOTS];		/* kind << 56 | id; 0 = empty */
