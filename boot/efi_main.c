@@ -2,6 +2,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "arch/x86/cpu.h"
 #include "arch/x86/takeover.h"
 #include "boot/efi_files.h"
 #include "boot/efi_util.h"
@@ -11,6 +12,7 @@
 #include "drivers/run_end.h"
 #include "lib/boot_info.h"
 #include "lib/log.h"
+#include "lib/startup_phases.h"
 #include "lib/string.h"
 
 #define NESTOR_POOL_PAGES 4096		/* 16 MiB for page tables, stacks, VMCS/VMCB pages */
@@ -189,6 +191,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	/* GNU-EFI's globals, set directly: InitializeLib would pull in lib/init.o, whose
 	 * memset/memcpy clash with lib/string.c, for nothing nestor uses. */
+	startup_phase_mark(&startup_phases, "entry", rdtsc());
 	ST = systab;
 	BS = systab->BootServices;
 	RT = systab->RuntimeServices;
@@ -202,8 +205,10 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	boot_find_rsdp();
 	boot_alloc_memory();
+	startup_phase_mark(&startup_phases, "options and memory", rdtsc());
 	boot_load_file(root, "kernel", boot_info.options.kernel);
 	boot_load_file(root, "initrd", boot_info.options.initrd);
+	startup_phase_mark(&startup_phases, "kernel and initrd read", rdtsc());
 
 	log_info("boot: leaving the firmware (ExitBootServices)");
 	boot_exit_firmware(image);

@@ -14,6 +14,7 @@
 #include "lib/boot_info.h"
 #include "lib/log.h"
 #include "lib/page_alloc.h"
+#include "lib/startup_phases.h"
 #include "vm/vm.h"
 
 static struct cpu_caps host_caps;
@@ -43,16 +44,20 @@ void nestor_main(struct boot_info *bi)
 
 	host_acpi_parse(bi->rsdp, &host_acpi);
 	host_acpi_log(&host_acpi);
+	startup_phase_mark(&startup_phases, "firmware exit, caps, host ACPI", rdtsc());
 
 	tsc_calibrate();
+	startup_phase_mark(&startup_phases, "TSC calibration", rdtsc());
 	smp_boot_cpu_init();
 	lapic_timer_calibrate();
+	startup_phase_mark(&startup_phases, "LAPIC timer calibration", rdtsc());
 	log_info("time: TSC %llu kHz, LAPIC timer %llu kHz, host LAPIC in %s mode",
 		 (unsigned long long)(tsc_hz() / 1000),
 		 (unsigned long long)(lapic_timer_hz() / 1000),
 		 lapic_x2apic_mode() ? "x2APIC" : "xAPIC");
 	unsigned ncpus = smp_start_aps(&host_acpi, bi->options.smp, bi->ap_trampoline);
 	log_info("smp: %u CPU%s online", ncpus, ncpus == 1 ? "" : "s");
+	startup_phase_mark(&startup_phases, "APs started", rdtsc());
 
 	debug_fault_trigger(bi->options.fault);
 
@@ -70,5 +75,6 @@ void nestor_main(struct boot_info *bi)
 		log_error("the VM could not be built (see above)");
 		run_end(RUN_STATUS_CONFIG_ERROR);
 	}
+	startup_phase_mark(&startup_phases, "VM build", rdtsc());
 	vm_run(&the_vm, ops);
 }

@@ -1,7 +1,13 @@
 /* vcpu_report: the end-of-run report of what every vCPU did. */
 #include "core/vcpu_report.h"
+#include "apic/apic_regs.h"
+#include "drivers/tsc.h"
 #include "lib/format.h"
 #include "lib/log.h"
+#include "lib/startup_phases.h"
+#include "lib/string.h"
+#include "vm/exit_tally.h"
+#include "vm/msr_table.h"
 #include "vm/vcpu_nested.h"
 #include "vm/vm.h"
 
@@ -43,6 +49,61 @@ const char *vcpu_inject_source_name(enum vcpu_inject_source s)
 	return s < INJECT_SOURCE_COUNT ? inject_source_names[s] : "?";
 }
 
+/* How many exit sources the report lists. */
+#define REPORT_TOP_SOURCES 10
+
+/* The device or MSR behind an exit source, or NULL. */
+static const char *exit_source_name(const struct vm *vm, const struct exit_source_count *e)
+{
+	switch (e->kind) {
+	case EXIT_SOURCE_PORT_IN:
+	case EXIT_SOURCE_PORT_OUT: {
+		const struct io_bus_range *r = io_bus_find(&vm->io, (uint16_t)e->id);
+		return r ? r->name : "unclaimed";
+	}
+	case EXIT_SOURCE_MMIO: {
+		const struct mmio_bus_region *r = mmio_bus_find(&vm->mmio, e->id);
+		if (r)
+			return r->name;
+		return e->id == APIC_DEFAULT_BASE ? "lapic" : "unclaimed";
+	}
+	case EXIT_SOURCE_MSR_READ:
+	case EXIT_SOURCE_MSR_WRITE: {
+		if (e->id >= 0x800 && e->id <= 0x8ff)
+			return "x2apic";
+		const struct msr_desc *d = msr_table_find((uint32_t)e->id);
+		return d ? d->name : NULL;
+	}
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The sources of the most exits, all vCPUs together, one line each with its share of all
+ * exits: where a regression went shows at a glance (tools/bench-boot prints these lines).
+ */
+static void log_top_sources(const struct vm *vm, uint64_t total)
+{
+	/* Static: the report runs once, at the end, and the table is too big for the stack. */
+	static struct exit_tally all;
+	struct exit_source_count top[REPORT_TOP_SOURCES];
+	char line[160];
+
+	memset(&all, 0, sizeof(all));
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		exit_tally_merge(&all, &vm->vcpus[i].stats.sources);
+	unsigned n = exit_tally_top(&all, top, REPORT_TOP_SOURCES);
+	/* untracked: exits of sources a vCPU's table had no room for (exit_tally.h). */
+	log_info("report: top %u exit sources (port, MMIO page, MSR) of %llu exits, %llu untracked",
+		 n, (unsigned long long)total, (unsigned long long)all.untracked);
+	for (unsigned i = 0; i < n; i++) {
+		exit_tally_format(line, sizeof(line), i + 1, &top[i], exit_source_name(vm, &top[i]),
+				  total);
+		log_info("report: exit source %s", line);
+	}
+}
+
 void vm_log_report(const struct vm *vm)
 {
 	log_info("report: run stopped: %s", vm->stop_reason[0] ? vm->stop_reason : "(no reason)");
@@ -52,6 +113,10 @@ void vm_log_report(const struct vm *vm)
 	log_info("report: %llu exits in %llu ms of VM time (%llu exits/s)",
 		 (unsigned long long)total, (unsigned long long)ms,
 		 (unsigned long long)(ms ? total * 1000 / ms : 0));
+	log_top_sources(vm, total);
+	char phases[320];
+	if (startup_phases_format(&startup_phases, tsc_hz(), phases, sizeof(phases)))
+		log_info("report: start-up from nestor's entry to VM start: %s", phases);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		const struct vcpu_stats *s = &vm->vcpus[i].stats;
 		char line[256];

@@ -23,10 +23,26 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
+/* A quad at any address: x86 loads and stores need no alignment (SDM Vol. 1, 4.1.1). */
+typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
+
+/*
+ * 64 bytes per step as eight quads, then bytes: loading a payload copies tens of MiB into
+ * guest RAM (a Linux vmlinux: 57 MiB), which took a byte loop ~0.3 s under QEMU's TCG
+ * (docs/performance.md).
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
+	for (; n >= 64; n -= 64, d += 64, s += 64) {
+		unaligned_u64 *dq = (unaligned_u64 *)d;
+		const unaligned_u64 *sq = (const unaligned_u64 *)s;
+		uint64_t a = sq[0], b = sq[1], c = sq[2], e = sq[3];
+		uint64_t f = sq[4], g = sq[5], h = sq[6], i = sq[7];
+		dq[0] = a, dq[1] = b, dq[2] = c, dq[3] = e;
+		dq[4] = f, dq[5] = g, dq[6] = h, dq[7] = i;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;

@@ -5,7 +5,7 @@
 # access, so the host tests and tools/gen-personalities compile the same files.
 VM_MODEL_PURE := vm/personality.c vm/cpuid_model.c vm/cpuid_fixup.c vm/cpuid_xsave.c \
 	vm/msr_table.c vm/vcpu_msr.c vm/vcpu_msr_mtrr.c vm/vcpu_msr_misc.c vm/vcpu_cpuid.c \
-	vm/hypercall.c
+	vm/hypercall.c vm/exit_tally.c
 
 NESTOR_C += vm/vm.c vm/vm_io.c vm/vcpu_mmio.c vm/vcpu_port.c vm/vcpu_entry.c \
 	vm/vcpu_cpuid_host.c vm/vm_cpu_model.c $(VM_MODEL_PURE) \
@@ -13,7 +13,8 @@ NESTOR_C += vm/vm.c vm/vm_io.c vm/vcpu_mmio.c vm/vcpu_port.c vm/vcpu_entry.c \
 	vm/exit_insn.c vm/exit_msr.c vm/exit_cr.c vm/exit_xsetbv.c \
 	vm/exit_exception.c
 
-UNIT_TESTS += test_vcpu_cpuid
+UNIT_TESTS += test_vcpu_cpuid test_exit_tally
+UNIT_SRCS_test_exit_tally := vm/exit_tally.c lib/format.c
 UNIT_SRCS_test_vcpu_cpuid := vm/personality.c vm/cpuid_model.c vm/cpuid_fixup.c vm/cpuid_xsave.c
 
 # The MSR model and the hypercalls over a real apic/ core and the decoder (for VMCALL at RIP).

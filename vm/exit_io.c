@@ -18,6 +18,7 @@ bool vcpu_exit_io(struct vcpu *v, uint16_t port, unsigned size, bool in)
 	uint64_t *rax = &v->gprs.r[GPR_RAX];
 
 	v->stats.by_reason[EXIT_REASON_IO]++;
+	exit_tally_add(&v->stats.sources, in ? EXIT_SOURCE_PORT_IN : EXIT_SOURCE_PORT_OUT, port, 1);
 	if (in) {
 		uint32_t value = vm_io_read(v->vm, port, size);
 		*rax = size == 4 ? value : (*rax & ~mask) | value;
@@ -48,6 +49,7 @@ bool vcpu_exit_string_io(struct vcpu *v, uint16_t port, unsigned size, bool in)
 	enum x86_emul_status st;
 
 	v->stats.by_reason[EXIT_REASON_STRING_IO]++;
+	exit_tally_add(&v->stats.sources, in ? EXIT_SOURCE_PORT_IN : EXIT_SOURCE_PORT_OUT, port, 1);
 	ops->emul_cpu(v, &cpu);
 	st = x86_fetch_decode(&cpu, ops->decode_flags, &insn, &out);
 	if (st == X86_EMUL_OK && exit_len && insn.len != exit_len) {

@@ -20,6 +20,7 @@ bool vcpu_exit_mmio(struct vcpu *v, uint64_t gpa, uint64_t detail)
 	struct x86_mmio_ops mmio = vcpu_mmio_ops(v);
 
 	v->stats.by_reason[EXIT_REASON_MMIO]++;
+	exit_tally_add(&v->stats.sources, EXIT_SOURCE_MMIO, gpa & ~0xfffull, 1);
 	if (guest_mem_contains(&v->vm->mem, gpa, 1)) {
 		vm_stop_vcpu(v, "nested page fault inside guest RAM at gpa %#llx (%#llx)",
 			     (unsigned long long)gpa, (unsigned long long)detail);

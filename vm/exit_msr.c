@@ -115,6 +115,7 @@ bool vcpu_exit_msr(struct vcpu *v, bool write)
 	enum msr_result r;
 
 	v->stats.by_reason[write ? EXIT_REASON_MSR_WRITE : EXIT_REASON_MSR_READ]++;
+	exit_tally_add(&v->stats.sources, write ? EXIT_SOURCE_MSR_WRITE : EXIT_SOURCE_MSR_READ, msr, 1);
 	if (write) {
 		uint64_t value = (v->gprs.r[GPR_RDX] << 32) | (uint32_t)v->gprs.r[GPR_RAX];
 		r = msr_write(v, msr, value);

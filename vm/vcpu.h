@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arch/x86/regs.h"
+#include "vm/exit_tally.h"
 
 struct percpu;
 struct vcpu_arch_ops;
@@ -65,6 +66,8 @@ struct vcpu_stats {
 	/* Nested virtualization: exits while L2 ran, those L1 got, L1's VM entries, and the
 	 * entries nestor's checks refused (each logged with its rule). */
 	uint64_t l2_exits, l2_reflected, l1_vmentries, l1_vmentry_fails;
+	/* Port, MMIO and MSR exits by source (the report merges the vCPUs' tables). */
+	struct exit_tally sources;
 };
 
 /* MSR state nestor keeps for the guest (the rest lives in the VMCB/VMCS). */

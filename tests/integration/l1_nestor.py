@@ -9,7 +9,10 @@ import nestor_run  # noqa: E402
 from l1_payload import MARKER, BootResult  # noqa: E402
 
 LAST_RUN = []   # the RunResult of the most recent boot, for extra assertions
-VM_START = "[nestor] vm: "   # nestor's line once the VM is built, just before vCPU 0 runs
+# nestor's line once the VM is built, just before vCPU 0 runs ("vm: 2 vCPUs, 512 MiB of RAM,
+# backend svm"); "[nestor] vm: " alone also matches the personality line at the start of the
+# build, which put the RAM zeroing and the loaders into the "kernel only" times.
+VM_START = " MiB of RAM, backend "
 
 
 def nestor_boot(emulator="qemu", cpu=None, smp=2, mem_mb=512, options=(), accel="tcg",
