@@ -37,6 +37,13 @@ svm_vmrun:
 	mov rax, [rsp]
 	vmload				; guest FS/GS/TR/LDTR/... from its VMCB
 	sti				; no effect while GIF = 0 (see above)
+	; The STI's own one-instruction shadow must end before VMRUN: QEMU 7.2's TCG carries
+	; a shadow the host is in into the guest's first instruction (it neither loads the
+	; guest's int_state nor clears the host's), so a guest that resumes at its own STI
+	; loses the shadow that STI starts (SDM/APM: STI inside a shadow starts none) and an
+	; interrupt lands between its STI and HLT (docs/reliability.md, "Open, in the SVM
+	; backend"). With GIF = 0 the NOP lets no interrupt in either.
+	nop
 	vmrun
 	; #VMEXIT: RAX, RSP and RIP are the host's again; the other GPRs are the guest's.
 	vmsave				; guest FS/GS/... -> guest VMCB (RAX = its address)
