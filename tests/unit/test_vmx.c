@@ -9,31 +9,12 @@
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_tpr_check.h"
+#include "tests/unit/bochs_vmx_msrs.h"
 #include "tests/unit/capture.h"
 
-/* Recorded from Bochs 2.7 (nestor's "vmx: capability MSRs" and "cpu raw" lines). */
-static const struct vmx_cap_msrs bochs_ivy_bridge = {
-	.basic = 0xd810000000002bull,
-	.pin = 0x7f00000016ull, .true_pin = 0x7f00000016ull,
-	.proc = 0xf7f9fffe0401e172ull, .true_proc = 0xf7f9fffe04006172ull,
-	.exit = 0x7fffff00036dffull, .true_exit = 0x7fffff00036dfbull,
-	.entry = 0xffff000011ffull, .true_entry = 0xffff000011fbull,
-	.misc = 0x401e0ull,
-	.cr0_fixed0 = 0x80000021ull, .cr0_fixed1 = 0xffffffffull,
-	.cr4_fixed0 = 0x2000ull, .cr4_fixed1 = 0x1727ffull,
-	.proc2 = 0x8ff00000000ull,
-	.ept_vpid = 0xf0106114141ull,
-};
-
-static struct vmx_cap_msrs bochs_skylake_x(void)
-{
-	struct vmx_cap_msrs m = bochs_ivy_bridge;
-	m.misc = 0x600401e0ull;
-	m.cr4_fixed1 = 0x3727ffull;
-	m.proc2 = 0x2177fff00000000ull;	/* + VID, APIC-register virtualization, shadowing */
-	m.ept_vpid = 0xf0106334141ull;
-	return m;
-}
+/* Recorded from Bochs 2.7 (tests/unit/bochs_vmx_msrs.h). */
+static const struct vmx_cap_msrs bochs_ivy_bridge = BOCHS_IVY_BRIDGE_VMX_MSRS;
+#define bochs_skylake_x bochs_skylake_x_msrs
 
 static struct vmx_config cfg;
 static char why[160];
