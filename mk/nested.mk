@@ -89,6 +89,8 @@ NVMX_RT_OBJS := $(GUEST_OUT)/obj/tests/guests/nvmx_rt_entry.o \
 	$(GUEST_OUT)/obj/tests/guests/nvmx_l1.o \
 	$(addprefix $(GUEST_OUT)/obj/,$(NVMX_PURE:.c=.o) $(NVMX_CASES:.c=.o) arch/x86/vmx/vmx_cap_read.o)
 $(GUEST_OUT)/nvmx_rt.elf64: $(NVMX_RT_OBJS)
+# test_nvmx_bochs.py (make check) boots it: build it with the other prerequisites.
+CHECK_PREREQS += $(GUEST_OUT)/nvmx_rt.elf $(NVMX_GRUB)
 
 # Bochs alone needs a loader for a multiboot kernel: GRUB's EFI image (Debian's
 # grub-efi-amd64-bin) with the multiboot module, on the FAT boot volume.
