@@ -19,8 +19,10 @@ void tsc_calibrate(void)
 		log_warn("tsc: PIT calibration failed (channel 2 does not count); assuming 1 GHz");
 		tsc_rate = 1000000000;
 	} else {
-		log_debug("tsc: %u PIT windows, %llu..%llu Hz, the median taken", c.windows,
-			  (unsigned long long)c.lowest, (unsigned long long)c.highest);
+		log_debug("tsc: %u PIT windows, %llu..%llu Hz, the median taken (readings up "
+			  "to %u PIT ticks, %u windows wrapped)", c.windows,
+			  (unsigned long long)c.lowest, (unsigned long long)c.highest,
+			  c.reading_ticks, c.wrapped);
 	}
 	tsc_mult = (1000000000ull << 32) / tsc_rate;
 	tsc_base = rdtsc();

@@ -92,8 +92,8 @@ l1-refetch: | deps
 bench-l1-baseline: l1
 	$(PYTHON) tests/integration/l1_payload.py bench --runs $(BENCH_L1_RUNS) --smp 2
 
-# Every seed case on the emulators alone (tools/seeds): one line per case, non-zero on any
-# unexpected outcome.
+# Every seed case on the emulators alone and under nestor (tools/seeds): one line per case,
+# non-zero on any unexpected outcome.
 .PHONY: seeds
 seeds: l1 | deps
 	$(PYTHON) tools/seeds $(SEEDS_ARGS)

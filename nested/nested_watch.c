@@ -22,6 +22,8 @@ static void repeat(struct nested_watch *w, enum nested_watch_pattern p, uint64_t
 	if (!s->reported) {
 		s->reported = true;
 		s->named_ns = now_ns;
+		s->named_vector = w->last_vector;
+		s->named_rip = w->last_rip;
 		w->pending_report = true;
 		w->pending = p;
 	}
@@ -36,9 +38,13 @@ void nested_watch_entry(struct nested_watch *w, uint64_t now_ns, bool inject, ui
 			uint64_t l2_rip, bool window_requested)
 {
 	if (inject) {
+		bool same = w->have_last && vector == w->last_vector && l2_rip == w->last_rip;
+		/* The same event again after interrupt exits only: L1 re-injects what the exit
+		 * handed back undelivered, no new repetition and no progress. */
+		if (same && !w->eoi_since && w->neutral_only_since)
+			return;
 		/* Seed 002: the same vector at the same place, with only an EOI in between. */
-		if (w->have_last && vector == w->last_vector && l2_rip == w->last_rip &&
-		    w->eoi_since)
+		if (same && w->eoi_since)
 			repeat(w, NESTED_WATCH_SEED002, w->streak_start_ns, now_ns);
 		else {
 			restart(w, NESTED_WATCH_SEED002);
@@ -48,6 +54,7 @@ void nested_watch_entry(struct nested_watch *w, uint64_t now_ns, bool inject, ui
 		w->last_vector = vector;
 		w->last_rip = l2_rip;
 		w->eoi_since = false;
+		w->neutral_only_since = true;
 		/* Seed 003 is a window that never ends in an injection: this one did. */
 		restart(w, NESTED_WATCH_SEED003);
 		w->window_start_pending = false;
@@ -62,6 +69,8 @@ void nested_watch_entry(struct nested_watch *w, uint64_t now_ns, bool inject, ui
 
 void nested_watch_exit(struct nested_watch *w, uint64_t now_ns, enum nested_watch_exit kind)
 {
+	if (kind != NESTED_WATCH_EXIT_NEUTRAL)
+		w->neutral_only_since = false;
 	switch (kind) {
 	case NESTED_WATCH_EXIT_EOI:
 		w->eoi_since = true;
@@ -100,13 +109,14 @@ int nested_watch_describe(char *buf, size_t size, const struct nested_watch *w,
 				    "seed 002 pattern (%s): L1 injected vector %#x into L2 at rip "
 				    "%#llx %llu times in a row, L2 EOIing in between and never "
 				    "getting further (%llu ms; longest streak %llu)",
-				    nested_watch_seed_file(p), w->last_vector,
-				    (unsigned long long)w->last_rip, (unsigned long long)s->streak,
+				    nested_watch_seed_file(p), s->named_vector,
+				    (unsigned long long)s->named_rip,
+				    (unsigned long long)thresholds[p],
 				    (unsigned long long)ms, (unsigned long long)s->longest);
 	return fmt_snprintf(buf, size,
 			    "seed 003 pattern (%s): L1 asked for an interrupt window, L2 opened "
 			    "it and L1 entered L2 again without injecting, %llu times in a row "
 			    "(%llu ms; longest streak %llu)",
-			    nested_watch_seed_file(p), (unsigned long long)s->streak,
+			    nested_watch_seed_file(p), (unsigned long long)thresholds[p],
 			    (unsigned long long)ms, (unsigned long long)s->longest);
 }

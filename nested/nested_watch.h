@@ -21,7 +21,9 @@
  *
  * Any other exit to L1 (HLT, I/O, a fault, ...) is progress and restarts both patterns, as
  * does an injection that differs. Physical interrupts (INTR/NMI exits) neither count nor
- * restart.
+ * restart, and neither does the injection L1 repeats after one: an interrupt exit that
+ * caught L1's event undelivered hands it back (EXITINTINFO, APM 15.7.2; VMX IDT-vectoring
+ * information), and L1 injects it again, same vector, same RIP, no EOI in between.
  */
 enum nested_watch_exit {
 	NESTED_WATCH_EXIT_EOI,		/* L2 wrote its LAPIC's EOI (MSR 80Bh or the xAPIC page) */
@@ -46,6 +48,8 @@ struct nested_watch_pattern_state {
 	uint64_t total;			/* repetitions in streaks that reached the threshold */
 	bool reported;			/* named once */
 	uint64_t first_ns, named_ns;	/* when the named streak began, when it was named */
+	uint8_t named_vector;		/* seed 002: the injection that was named */
+	uint64_t named_rip;
 };
 
 struct nested_watch {
@@ -55,6 +59,7 @@ struct nested_watch {
 	uint8_t last_vector;
 	uint64_t last_rip;
 	bool eoi_since;
+	bool neutral_only_since;	/* only INTR/NMI exits since it: a re-injection may follow */
 	uint64_t streak_start_ns;
 	/* seed 003: an entry with a window request and no injection, since the last exit */
 	bool window_start_pending;

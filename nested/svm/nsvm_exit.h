@@ -31,6 +31,8 @@ enum nsvm_l1_event {
 
 enum nsvm_l1_event_action {
 	NSVM_EVENT_EXIT,		/* #VMEXIT(INTR) / #VMEXIT(NMI) to L1 now */
+	NSVM_EVENT_AFTER_INJECTION,	/* enter L2 first: the exit follows the delivery of
+					 * the event L1 injects (EVENTINJ) */
 	NSVM_EVENT_HELD,		/* intercepted but masked for now: pending */
 	NSVM_EVENT_NOT_INTERCEPTED,	/* L1 lets it reach L2 (KVM never does) */
 };
@@ -39,9 +41,15 @@ enum nsvm_l1_event_action {
  * APM 15.13.1 and 15.21.1: L1 intercepting INTR gets #VMEXIT(INTR) when the interrupt is
  * not masked; with vmcb12's V_INTR_MASKING set the mask is L1's own RFLAGS.IF from the
  * VMRUN (kept in the host save area), with it clear L2's RFLAGS.IF. An intercepted NMI
- * exits at once.
+ * exits at once. event_inj is vmcb02's EVENTINJ still to be delivered: VMRUN delivers an
+ * injected event before the guest's first instruction boundary, where pending interrupts
+ * are recognised (15.20), so the exit comes after that delivery, with an empty
+ * EXITINTINFO. An exit made before it would hand the event back to L1 undelivered; KVM
+ * then re-injects it and, with another interrupt pending, asks for an immediate exit
+ * again: no guest instruction ever runs.
  */
 enum nsvm_l1_event_action nsvm_l1_event_exits(const struct vmcb *vmcb12, enum nsvm_l1_event ev,
-					      bool l1_if_at_vmrun, uint64_t l2_rflags);
+					      bool l1_if_at_vmrun, uint64_t l2_rflags,
+					      uint64_t event_inj);
 
 #endif

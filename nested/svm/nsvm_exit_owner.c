@@ -52,16 +52,22 @@ enum nsvm_owner nsvm_exit_owner(const struct nsvm_exit_ctx *x, uint64_t code, ui
 	return l1 ? NSVM_OWNER_L1 : NSVM_OWNER_L0;
 }
 
+static enum nsvm_l1_event_action unmasked(uint64_t event_inj)
+{
+	return (event_inj & SVM_EVENT_VALID) ? NSVM_EVENT_AFTER_INJECTION : NSVM_EVENT_EXIT;
+}
+
 enum nsvm_l1_event_action nsvm_l1_event_exits(const struct vmcb *vmcb12, enum nsvm_l1_event ev,
-					      bool l1_if_at_vmrun, uint64_t l2_rflags)
+					      bool l1_if_at_vmrun, uint64_t l2_rflags,
+					      uint64_t event_inj)
 {
 	const struct vmcb_control *c = &vmcb12->control;
 	if (ev == NSVM_L1_NMI)
-		return (c->intercept_misc1 & SVM_INTERCEPT_NMI) ? NSVM_EVENT_EXIT
+		return (c->intercept_misc1 & SVM_INTERCEPT_NMI) ? unmasked(event_inj)
 								 : NSVM_EVENT_NOT_INTERCEPTED;
 	if (!(c->intercept_misc1 & SVM_INTERCEPT_INTR))
 		return NSVM_EVENT_NOT_INTERCEPTED;
-	bool unmasked = (c->vintr & SVM_V_INTR_MASKING) ? l1_if_at_vmrun
-							: (l2_rflags & (1ull << 9)) != 0;
-	return unmasked ? NSVM_EVENT_EXIT : NSVM_EVENT_HELD;
+	bool open = (c->vintr & SVM_V_INTR_MASKING) ? l1_if_at_vmrun
+						    : (l2_rflags & (1ull << 9)) != 0;
+	return open ? unmasked(event_inj) : NSVM_EVENT_HELD;
 }

@@ -42,6 +42,15 @@ def test_judge_maps_runs_to_outcomes():
     case = seeds.Case("002", "qemu", "stock", "seed002", {}, "reproduced")
     seeds.judge(case, parse_runs(console.replace("reproduced (", "pass (").replace("exit=3", "exit=0"))[0])
     assert case.outcome == "passed"
+    failing = (console.replace("reproduced (livelock: ... KVM_EXIT_IOAPIC_EOI repeats 9 times)",
+                               "fail (payload reported failures, debug-exit 0x11)")
+               .replace("exit=3", "exit=1")
+               .replace("L1VMM: result", "L2: [seed002] FAIL tsc-calibration: PIT channel 2 "
+                        "does not count\nL1VMM: result"))
+    case = seeds.Case("002", "qemu", "stock", "seed002", {}, "reproduced")
+    seeds.judge(case, parse_runs(failing)[0])
+    assert case.outcome == "fail"
+    assert case.detail.endswith("; FAIL tsc-calibration: PIT channel 2 does not count"), case.detail
 
 
 def test_make_seeds_available_cases(capsys):

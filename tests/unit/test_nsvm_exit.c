@@ -124,20 +124,45 @@ static void test_l1_events_while_l2_runs(void **state)
 {
 	(void)state;
 	const uint64_t l2_if = 1ull << 9;
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, l2_if),
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, l2_if, 0),
 			 NSVM_EVENT_NOT_INTERCEPTED);
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_NMI, true, l2_if),
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_NMI, true, l2_if, 0),
 			 NSVM_EVENT_NOT_INTERCEPTED);
 	vmcb12.control.intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI;
 	vmcb12.control.vintr = SVM_V_INTR_MASKING;	/* L1's IF decides */
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, 0), NSVM_EVENT_EXIT);
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, false, l2_if),
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, 0, 0), NSVM_EVENT_EXIT);
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, false, l2_if, 0),
 			 NSVM_EVENT_HELD);
 	vmcb12.control.vintr = 0;			/* L2's IF decides */
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, false, l2_if),
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, false, l2_if, 0),
 			 NSVM_EVENT_EXIT);
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, 0), NSVM_EVENT_HELD);
-	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_NMI, false, 0), NSVM_EVENT_EXIT);
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, 0, 0), NSVM_EVENT_HELD);
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_NMI, false, 0, 0), NSVM_EVENT_EXIT);
+}
+
+/* 15.20: an event L1 injects is delivered before L1's pending interrupt exits (seed003
+ * under nestor: exiting first handed it back undelivered, KVM re-injected, forever). */
+static void test_l1_events_wait_for_injection(void **state)
+{
+	(void)state;
+	const uint64_t l2_if = 1ull << 9;
+	const uint64_t inj = SVM_EVENT_VALID | SVM_EVENT_TYPE_INTR | 0x80;
+	vmcb12.control.intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI;
+	vmcb12.control.vintr = SVM_V_INTR_MASKING;
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, 0, inj),
+			 NSVM_EVENT_AFTER_INJECTION);
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_NMI, false, 0, inj),
+			 NSVM_EVENT_AFTER_INJECTION);
+	/* masked or not intercepted: nothing to wait for */
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, false, l2_if, inj),
+			 NSVM_EVENT_HELD);
+	vmcb12.control.intercept_misc1 = 0;
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, l2_if, inj),
+			 NSVM_EVENT_NOT_INTERCEPTED);
+	/* V clear: stale bits are no injection */
+	vmcb12.control.intercept_misc1 = SVM_INTERCEPT_INTR;
+	assert_int_equal(nsvm_l1_event_exits(&vmcb12, NSVM_L1_INTR, true, 0, inj & ~SVM_EVENT_VALID),
+			 NSVM_EVENT_EXIT);
 }
 
 static void test_permission_map_union(void **state)
@@ -171,6 +196,7 @@ int main(void)
 		T(test_msr_uses_l1_msrpm),
 		T(test_npf_is_l1s_only_in_its_tables),
 		T(test_l1_events_while_l2_runs),
+		T(test_l1_events_wait_for_injection),
 		T(test_permission_map_union),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,6 +32,7 @@ struct svm_nested_stats {
 	uint64_t l0_exits;		/* L2 exits nestor handled for L1 */
 	uint64_t npf_filled, npf_reflected, npf_mmio;
 	uint64_t intr_exits, nmi_exits;	/* #VMEXIT(INTR/NMI) nestor made for L1's events */
+	uint64_t exits_after_injection;	/* of those, entries first to deliver L1's EVENTINJ */
 	uint64_t cr8_writes;		/* L2's CR8 writes nestor carried out */
 	uint64_t exc_converted;		/* exceptions for L2 that L1 intercepts: #VMEXIT */
 	uint64_t first_check_logged;	/* check failures logged (capped) */

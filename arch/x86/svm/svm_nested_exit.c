@@ -3,6 +3,7 @@
 #include "apic/apic_vm.h"
 #include "arch/x86/svm/svm_internal.h"
 #include "arch/x86/svm/svm_nested.h"
+#include "drivers/lapic.h"
 #include "lib/log.h"
 #include "nested/svm/nsvm_exit.h"
 #include "vm/vcpu_exit.h"
@@ -265,22 +266,40 @@ static enum vcpu_nested_exit svm_nested_exit(struct vcpu *v)
 /*
  * Before an entry into L2: an NMI or interrupt for L1 that L1 intercepts becomes
  * #VMEXIT(NMI) / #VMEXIT(INTR) now (15.13.1, 15.21.1: with V_INTR_MASKING the mask is
- * L1's RFLAGS.IF from the VMRUN). L1 then takes it once it sets GIF and IF again.
+ * L1's RFLAGS.IF from the VMRUN). L1 then takes it once it sets GIF and IF again. With an
+ * event L1 injects still in vmcb02, L2 is entered first: the processor delivers EVENTINJ
+ * before it recognises the interrupt (15.20), and a self-IPI makes that interrupt exit
+ * right after the delivery (nsvm_l1_event_exits).
  */
+static bool l1_event_exits(struct vcpu *v, enum nsvm_l1_event ev)
+{
+	struct svm_nested *n = svm_of(v)->nested;
+	const struct vmcb *v02 = n->vmcb02;
+	switch (nsvm_l1_event_exits(n->vmcb12, ev, n->l1_if, v02->save.rflags,
+				    v02->control.event_inj)) {
+	case NSVM_EVENT_EXIT:
+		return true;
+	case NSVM_EVENT_AFTER_INJECTION:
+		n->stats.exits_after_injection++;
+		lapic_send_ipi(lapic_id(), LAPIC_VECTOR_KICK);
+		return false;
+	default:
+		return false;
+	}
+}
+
 static void svm_nested_check_events(struct vcpu *v, struct vlapic *l)
 {
 	struct svm_nested *n = svm_of(v)->nested;
 	struct vmcb *v02 = n->vmcb02;
 	bool nmi, intr;
 	apic_pending_for_nested(l, vm_now_ns(v->vm), &nmi, &intr);
-	if (nmi && nsvm_l1_event_exits(n->vmcb12, NSVM_L1_NMI, n->l1_if, v02->save.rflags) ==
-			   NSVM_EVENT_EXIT) {
+	if (nmi && l1_event_exits(v, NSVM_L1_NMI)) {
 		n->stats.nmi_exits++;
 		svm_nested_synthetic_vmexit(v, SVM_EXIT_NMI, 0, 0);
 		return;
 	}
-	if (intr && nsvm_l1_event_exits(n->vmcb12, NSVM_L1_INTR, n->l1_if, v02->save.rflags) ==
-			    NSVM_EVENT_EXIT) {
+	if (intr && l1_event_exits(v, NSVM_L1_INTR)) {
 		n->stats.intr_exits++;
 		svm_nested_synthetic_vmexit(v, SVM_EXIT_INTR, 0, 0);
 		return;

@@ -6,6 +6,8 @@
 #include "x86.h"
 
 #define FALLBACK_TSC_PER_MS	1000000ull	/* 1 GHz, only if the PIT never answers */
+/* A PIT reading this slow (about 0.8 ms: a nested guest's) is worth a line. */
+#define SLOW_READING_PIT_TICKS	1000
 
 static uint64_t cached_tsc_per_ms;
 
@@ -20,9 +22,16 @@ static uint64_t calibrate(void)
 	struct pit_calibration c;
 	uint64_t hz = pit_calibrate_tsc_hz(&c);
 	if (!hz) {
-		report_fail("tsc-calibration", "PIT channel 2 does not count; assuming 1 GHz");
+		report_fail("tsc-calibration", "PIT channel 2 does not count (readings took up to "
+			    "%u PIT ticks, %u windows wrapped); assuming 1 GHz", c.reading_ticks,
+			    c.wrapped);
 		return FALLBACK_TSC_PER_MS;
 	}
+	if (c.reading_ticks >= SLOW_READING_PIT_TICKS)
+		report_info("tsc-calibration: slow PIT readings (up to %u PIT ticks each, %u "
+			    "windows wrapped): %u windows, %llu..%llu Hz", c.reading_ticks,
+			    c.wrapped, c.windows, (unsigned long long)c.lowest,
+			    (unsigned long long)c.highest);
 	return hz / 1000 ? hz / 1000 : 1;
 }
 

@@ -95,9 +95,10 @@ int main(int argc, char **argv)
 		vmm_finish(RESULT_ERROR, "no scenario %s (l1vmm --list)", vmm.opt.scenario);
 	vmm.nvcpus = vmm.opt.vcpus;
 	vmm_say("scenario %s: %s", vmm.scenario->name, vmm.scenario->about);
-	vmm_say("config: irqchip=%s ioapic=%#x vcpus=%u x2apic=%s timeout=%us stall=%us",
-		vmm.opt.irqchip == IRQCHIP_SPLIT ? "split" : "kernel", vmm.opt.ioapic_version,
-		vmm.nvcpus, vmm.opt.x2apic ? "on" : "off", vmm.opt.timeout_s, vmm.opt.stall_s);
+	vmm_say("config: irqchip=%s ioapic=%#x vcpus=%u x2apic=%s timeout=%us stall=%us "
+		"livelock-rate=%u/s", vmm.opt.irqchip == IRQCHIP_SPLIT ? "split" : "kernel",
+		vmm.opt.ioapic_version, vmm.nvcpus, vmm.opt.x2apic ? "on" : "off",
+		vmm.opt.timeout_s, vmm.opt.stall_s, vmm.opt.livelock_rate);
 
 	vm_create(&vmm);
 	devices_create(&vmm);

@@ -8,7 +8,8 @@
 void vmm_options_usage(void)
 {
 	fputs("usage: l1vmm --scenario NAME [--irqchip kernel|split] [--ioapic 0x11|0x20]\n"
-	      "             [--vcpus N] [--timeout S] [--stall S] [--mem MIB] [--x2apic on|off]\n"
+	      "             [--vcpus N] [--timeout S] [--stall S] [--livelock-rate R] [--mem MIB]\n"
+	      "             [--x2apic on|off]\n"
 	      "             [--payload-dir DIR] [--append WORDS] [--verbose]\n"
 	      "       l1vmm --list\n", stderr);
 }
@@ -41,6 +42,8 @@ static bool option(struct vmm_options *o, const char *name, const char *value)
 		return number(value, 1, 86400, &o->timeout_s);
 	else if (!strcmp(name, "stall"))
 		return number(value, 1, 86400, &o->stall_s);
+	else if (!strcmp(name, "livelock-rate"))
+		return number(value, 1, 1000000, &o->livelock_rate);
 	else if (!strcmp(name, "mem"))
 		return number(value, 16, 3072, &o->mem_mb);
 	else if (!strcmp(name, "x2apic") && (!strcmp(value, "on") || !strcmp(value, "off")))
@@ -58,7 +61,8 @@ bool vmm_options_parse(struct vmm_options *o, int argc, char **argv, bool *list)
 {
 	*o = (struct vmm_options){
 		.irqchip = IRQCHIP_KERNEL, .ioapic_version = 0x20, .vcpus = 1, .timeout_s = 120,
-		.stall_s = 15, .payload_dir = "/payloads", .append = "", .x2apic = true,
+		.stall_s = 15, .livelock_rate = 50, .payload_dir = "/payloads", .append = "",
+		.x2apic = true,
 	};
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];

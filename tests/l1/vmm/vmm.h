@@ -51,6 +51,7 @@ struct vmm_options {
 	unsigned vcpus;
 	unsigned timeout_s;		/* whole run */
 	unsigned stall_s;		/* watchdog: seconds without payload progress */
+	unsigned livelock_rate;		/* watchdog: repeats per second that name a loop */
 	unsigned mem_mb;
 	const char *payload_dir;
 	const char *append;		/* extra payload command-line words */
