@@ -203,11 +203,14 @@ def boot_linux_as_l2(options):
 
 @pytest.mark.parametrize("irqchip, vcpus", [("kernel", 1), ("split", 2)])
 def test_linux_as_l2_reaches_init(irqchip, vcpus, capsys):
-    """One L1 boot per configuration. L2 Linux under nested TCG oopsed once in about ten runs
-    (error_entry on an exception stack, in-kernel irqchip, docs/l1.md): a failed first boot is
-    printed in full and the configuration booted once more; the second must pass."""
+    """One L1 boot per configuration. L2 Linux under nested TCG (QEMU alone, no nestor) fails
+    now and then with the in-kernel irqchip (docs/l1.md, "Open"): an oops on an exception stack
+    once in about ten runs, and on 7 December 2026 a stall from its first instruction with only
+    port I/O to the VMM (KVM_EXIT_IO ~560/s) in 3 of 8 first boots, 2 of them on a loaded host.
+    Every failed boot is printed in full and the configuration booted again, at most three
+    times in all; one must pass."""
     options = {"irqchip": irqchip, "vcpus": vcpus, "timeout": 400, "stall": 60}
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         result, runs = boot_linux_as_l2(options)
         record_timing(f"L1 boot running Linux as L2 ({irqchip}, {vcpus} vCPUs, QEMU L0, "
                       f"attempt {attempt})", result.wall_s)
@@ -217,8 +220,8 @@ def test_linux_as_l2_reaches_init(irqchip, vcpus, capsys):
         with capsys.disabled():
             print(f"\nL2 Linux {irqchip} vcpus={vcpus} attempt {attempt}: "
                   f"{run.word if run else 'no run'} in {run.seconds if run else None} s")
-            if not ok and attempt == 1:
-                print("first attempt failed; its console tail:\n" + console_tail(result, 60))
+            if not ok and attempt < 3:
+                print(f"attempt {attempt} failed; its console tail:\n" + console_tail(result, 60))
         if ok:
             return
     assert ok, (f"{run.word} ({run.detail})" if run else "no run") + "\n" + console_tail(result)
