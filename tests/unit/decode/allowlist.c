@@ -84,6 +84,12 @@ static bool evex_67_x_and_b(const struct diff_view *v)
 	return v->p67 && v->op_len >= 2 && v->op[0] == 0x62 && (v->op[1] & 0x60) == 0;
 }
 
+/* 67h EVEX with ModRM mod = 00, r/m = 101 in 64-bit mode: EIP-relative, a disp32 follows. */
+static bool evex_67_rip_relative(const struct diff_view *v)
+{
+	return v->p67 && v->op_len >= 6 && v->op[0] == 0x62 && (v->op[5] & 0xc7) == 0x05;
+}
+
 const struct diff_allow diff_allowlist[] = {
 	{ "ud1-modrm", DIFF_M16 | DIFF_M32 | DIFF_M64, DIFF_INTEL | DIFF_AMD, ud1_without_modrm,
 	  "Capstone decodes 0F B9 as a 2-byte UD2B; UD1 is 0F B9 /r with a ModRM "
@@ -150,5 +156,11 @@ const struct diff_allow diff_allowlist[] = {
 	  "with 67h, EVEX.X and EVEX.B both set, Capstone decodes the SIB addressing wrongly "
 	  "and misses bytes (SDM Vol. 2A, 2.7.5: the SIB is read as for any 32-bit address)",
 	  "67 62 01 85 38 59 ac 51 bf e1 09 31 cf 95", DIFF_MODE_64, 12 },
+	{ "evex-67-riprel", DIFF_M64, DIFF_INTEL | DIFF_AMD, evex_67_rip_relative,
+	  "with 67h, an EVEX instruction whose ModRM has mod 00 and r/m 101 is EIP-relative "
+	  "with a disp32 (SDM Vol. 2A, 2.2.1.6); Capstone prints [rbp] and reads no "
+	  "displacement (found by fuzz_decode in make check on 7 December 2026: "
+	  "47 67 62 31 c6 05 5c 25 67 04 c4 41)",
+	  "67 62 31 46 05 58 25 67 04 c4 41", DIFF_MODE_64, 11 },
 };
 const size_t diff_allowlist_len = sizeof(diff_allowlist) / sizeof(diff_allowlist[0]);
