@@ -55,10 +55,7 @@ bool vcpu_cpuid_has(struct vcpu *v, uint64_t guest_cr4, struct cpuid_bit f)
 	cpuid_ranges(v->vm->personality, &v->vm->cpuid_host, &s, &rg);
 	if (!cpuid_leaf_in_range(&rg, f.leaf))
 		return false;	/* Intel would answer with another leaf's bits */
-	cpuid_model(v->vm->personality, &v->vm->cpuid_host, &s, f.leaf, f.subleaf, &r);
-	cpuid_offer_svm(&v->vm->nested, f.leaf, &r);
-	if (v->nested && v->nested->cpuid)
-		v->nested->cpuid(v, f.leaf, f.subleaf, &r);
+	vcpu_cpuid(v, guest_cr4, f.leaf, f.subleaf, &r);	/* the answer the guest gets */
 	return (cpuid_reg_of(&r, (enum cpuid_reg)f.reg) >> f.bit) & 1;
 }
 
