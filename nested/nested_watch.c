@@ -34,37 +34,50 @@ static void restart(struct nested_watch *w, enum nested_watch_pattern p)
 	w->p[p].streak = 0;
 }
 
+/* Seed 003: a window request that outlives every window it gets (see the header). */
+static void window_entry(struct nested_watch *w, uint64_t now_ns, bool inject, uint8_t vector,
+			 bool window_requested)
+{
+	if (!window_requested || (inject && w->window_have_vector && vector != w->window_vector)) {
+		restart(w, NESTED_WATCH_SEED003);
+		w->window_asked = false;
+		w->window_have_vector = false;
+	}
+	if (!window_requested)
+		return;
+	if (!w->window_asked) {
+		w->window_asked = true;
+		w->window_start_ns = now_ns;
+	}
+	if (inject) {
+		w->window_have_vector = true;
+		w->window_vector = vector;
+	}
+}
+
 void nested_watch_entry(struct nested_watch *w, uint64_t now_ns, bool inject, uint8_t vector,
 			uint64_t l2_rip, bool window_requested)
 {
-	if (inject) {
-		bool same = w->have_last && vector == w->last_vector && l2_rip == w->last_rip;
-		/* The same event again after interrupt exits only: L1 re-injects what the exit
-		 * handed back undelivered, no new repetition and no progress. */
-		if (same && !w->eoi_since && w->neutral_only_since)
-			return;
-		/* Seed 002: the same vector at the same place, with only an EOI in between. */
-		if (same && w->eoi_since)
-			repeat(w, NESTED_WATCH_SEED002, w->streak_start_ns, now_ns);
-		else {
-			restart(w, NESTED_WATCH_SEED002);
-			w->streak_start_ns = now_ns;
-		}
-		w->have_last = true;
-		w->last_vector = vector;
-		w->last_rip = l2_rip;
-		w->eoi_since = false;
-		w->neutral_only_since = true;
-		/* Seed 003 is a window that never ends in an injection: this one did. */
-		restart(w, NESTED_WATCH_SEED003);
-		w->window_start_pending = false;
+	window_entry(w, now_ns, inject, vector, window_requested);
+	if (!inject)
 		return;
+	bool same = w->have_last && vector == w->last_vector && l2_rip == w->last_rip;
+	/* The same event again after interrupt exits only: L1 re-injects what the exit
+	 * handed back undelivered, no new repetition and no progress. */
+	if (same && !w->eoi_since && w->neutral_only_since)
+		return;
+	/* Seed 002: the same vector at the same place, with only an EOI in between. */
+	if (same && w->eoi_since)
+		repeat(w, NESTED_WATCH_SEED002, w->streak_start_ns, now_ns);
+	else {
+		restart(w, NESTED_WATCH_SEED002);
+		w->streak_start_ns = now_ns;
 	}
-	if (window_requested && !w->window_start_pending) {
-		w->window_start_pending = true;
-		if (w->p[NESTED_WATCH_SEED003].streak == 0)
-			w->window_start_ns = now_ns;
-	}
+	w->have_last = true;
+	w->last_vector = vector;
+	w->last_rip = l2_rip;
+	w->eoi_since = false;
+	w->neutral_only_since = true;
 }
 
 void nested_watch_exit(struct nested_watch *w, uint64_t now_ns, enum nested_watch_exit kind)
@@ -74,22 +87,17 @@ void nested_watch_exit(struct nested_watch *w, uint64_t now_ns, enum nested_watc
 	switch (kind) {
 	case NESTED_WATCH_EXIT_EOI:
 		w->eoi_since = true;
-		restart(w, NESTED_WATCH_SEED003);
-		w->window_start_pending = false;
 		break;
 	case NESTED_WATCH_EXIT_WINDOW:
-		/* The window L1 asked for opened, and L1 will ask again without injecting. */
-		if (w->window_start_pending)
+		/* The window L1 asked for opened; whether L1 asks again decides the streak. */
+		if (w->window_asked)
 			repeat(w, NESTED_WATCH_SEED003, w->window_start_ns, now_ns);
-		w->window_start_pending = false;
 		break;
 	case NESTED_WATCH_EXIT_NEUTRAL:
 		break;
 	case NESTED_WATCH_EXIT_OTHER:
 		w->have_last = false;
 		restart(w, NESTED_WATCH_SEED002);
-		restart(w, NESTED_WATCH_SEED003);
-		w->window_start_pending = false;
 		break;
 	}
 }
@@ -114,9 +122,9 @@ int nested_watch_describe(char *buf, size_t size, const struct nested_watch *w,
 				    (unsigned long long)thresholds[p],
 				    (unsigned long long)ms, (unsigned long long)s->longest);
 	return fmt_snprintf(buf, size,
-			    "seed 003 pattern (%s): L1 asked for an interrupt window, L2 opened "
-			    "it and L1 entered L2 again without injecting, %llu times in a row "
-			    "(%llu ms; longest streak %llu)",
+			    "seed 003 pattern (%s): L1 asked for an interrupt window on every "
+			    "entry into L2 and L2 opened it %llu times in a row, L1 injecting "
+			    "nothing new (%llu ms; longest streak %llu)",
 			    nested_watch_seed_file(p), (unsigned long long)thresholds[p],
 			    (unsigned long long)ms, (unsigned long long)s->longest);
 }

@@ -16,8 +16,12 @@
  *   L1) and waits for the window to reopen: L2 never gets past the interrupt to the code
  *   that would lower the line.
  * seed 003 (003_aac2c8559ed01284.txt, the ExtINT window livelock): L1 asks for an
- *   interrupt window, L2 opens it at once (a window exit to L1), and L1 enters L2 again
- *   with a new window request and no injection, again and again.
+ *   interrupt window on every entry, L2 opens it (a window exit to L1), and L1 enters L2
+ *   again still asking, having injected nothing or only the one vector it injected before
+ *   (the LAPIC interrupt that, in the old KVM, keeps the window from counting as ready for
+ *   the ExtINT). The request never ends however often the window opens. An entry without
+ *   a window request, or an injection of another vector (the ExtINT at last), ends it;
+ *   exits of other kinds do not (the LAPIC handler's EOI and self-IPI are part of the loop).
  *
  * Any other exit to L1 (HLT, I/O, a fault, ...) is progress and restarts both patterns, as
  * does an injection that differs. Physical interrupts (INTR/NMI exits) neither count nor
@@ -34,7 +38,7 @@ enum nested_watch_exit {
 
 /* How many repetitions name a pattern: far above any passing scenario's bursts. */
 #define NESTED_WATCH_STORM_REPEATS 2000
-#define NESTED_WATCH_WINDOW_REPEATS 5000
+#define NESTED_WATCH_WINDOW_REPEATS 1000
 
 enum nested_watch_pattern {
 	NESTED_WATCH_SEED002,
@@ -61,8 +65,11 @@ struct nested_watch {
 	bool eoi_since;
 	bool neutral_only_since;	/* only INTR/NMI exits since it: a re-injection may follow */
 	uint64_t streak_start_ns;
-	/* seed 003: an entry with a window request and no injection, since the last exit */
-	bool window_start_pending;
+	/* seed 003: every entry since window_start_ns asked for a window; the one vector
+	 * injected meanwhile, if any */
+	bool window_asked;
+	bool window_have_vector;
+	uint8_t window_vector;
 	uint64_t window_start_ns;
 	bool pending_report;		/* a pattern was just named: the caller logs it */
 	enum nested_watch_pattern pending;

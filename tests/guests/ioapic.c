@@ -106,7 +106,7 @@ static void check_pit(void)
 {
 	idt_set_handler(VEC_PIT, lapic_eoi_handler);
 	ioapic_redir_write(PIN_PIT, entry(VEC_PIT, 0));
-	pit_ch0_periodic(PIT_HZ / 1000);
+	pit_ch0_periodic(PIT_HZ / PIT_TICK_HZ);
 	report_check(irq_wait(0, VEC_PIT, 3, WAIT_US), "pit-irq0-at-pin2", "%u interrupts",
 		     this_cpu()->irq_count[VEC_PIT]);
 	ioapic_redir_write(PIN_PIT, REDIR_MASKED);

@@ -126,7 +126,7 @@ void guest_main(void)
 	idt_set_handler(VEC_PIT, pit_handler);
 	lapic_write(APIC_LVT_LINT0, LVT_DM_EXTINT);
 	pic_set_mask(0xfffe);
-	pit_ch0_periodic(PIT_HZ / 1000);
+	pit_ch0_periodic(PIT_HZ / PIT_TICK_HZ);
 
 	check_delivery();
 	check_pic_mask();

@@ -63,7 +63,7 @@ def kvm_stock_profile(irqchip: str, vcpus: int) -> Profile:
     }
     if irqchip == "kernel":
         # Measured, intermittent, not yet explained: with KVM's in-kernel PIT the payloads'
-        # PIT-timed waits (TSC calibrated through PIT channel 2, 1 kHz IRQ0 as ExtINT) come
+        # PIT-timed waits (TSC calibrated through PIT channel 2, 100 Hz IRQ0 as ExtINT) come
         # out short or see no tick; with the split irqchip (nestor's PIT in l1vmm) they pass.
         pit = "in-kernel PIT in L1: PIT-timed wait came out empty (docs/l1.md, open)"
         known["seed003"] = {"extint-alone": pit, "extint-while-lapic-pending": pit}

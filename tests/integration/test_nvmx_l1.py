@@ -76,7 +76,7 @@ def test_seed000_fixed_passes(capsys):
 
 # Payloads through kvm_intel under nestor: one boot per irqchip mode, one vCPU. Linux as L2 is
 # left out (its boot alone would take hours at this speed), as are seed002/seed003 (storms and
-# 1 kHz ExtINT ticks, which the watchdog's stall cannot tell from slowness here).
+# ExtINT ticks, which the watchdog's stall cannot tell from slowness here).
 PAYLOADS = ("cpuid", "portio", "msr", "xapic", "x2apic", "lapic_timer", "tpr", "nmi",
             "ioapic", "wild_access", "triple_fault")
 

@@ -152,6 +152,47 @@ static void test_seed003_window_loop_is_named_once(void **state)
 	assert_non_null(strstr(line, "003_aac2c8559ed01284.txt"));
 }
 
+/* Seed 003 as the old KVM runs it under nestor (seed003-old, split irqchip): every entry
+ * asks for the window the VMM wants for its ExtINT and injects the LAPIC vector; L2's
+ * handler EOIs and sends itself the vector again (an ICR exit), IRET opens the window. */
+static void loop_round(uint8_t vector)
+{
+	entry(true, vector, 0x100500, true);
+	leave(NESTED_WATCH_EXIT_EOI);
+	leave(NESTED_WATCH_EXIT_OTHER);			/* the self-IPI */
+	entry(false, 0, 0x100510, true);
+	leave(NESTED_WATCH_EXIT_WINDOW);
+}
+
+static void test_seed003_with_lapic_injections_is_named(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NESTED_WATCH_WINDOW_REPEATS - 1; i++)
+		loop_round(0x80);
+	assert_false(w.p[NESTED_WATCH_SEED003].reported);
+	loop_round(0x80);
+	assert_true(w.p[NESTED_WATCH_SEED003].reported);
+	assert_int_equal(w.pending, NESTED_WATCH_SEED003);
+	assert_false(w.p[NESTED_WATCH_SEED002].reported);	/* the self-IPI is progress for 002 */
+}
+
+/* The fixed KVM: the window exit reaches the VMM, the ExtINT (another vector) is injected,
+ * or the request is dropped: each ends the streak. */
+static void test_window_used_for_another_vector_ends_it(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < 3 * NESTED_WATCH_WINDOW_REPEATS; i++) {
+		loop_round(0x80);
+		if (i % 2)
+			entry(true, 0x20, 0x100510, true);	/* the ExtINT, more pending */
+		else
+			entry(false, 0, 0x100510, false);	/* request satisfied */
+		leave(NESTED_WATCH_EXIT_OTHER);
+	}
+	assert_false(w.p[NESTED_WATCH_SEED003].reported);
+	assert_true(w.p[NESTED_WATCH_SEED003].longest <= 2);
+}
+
 /* Windows that end in injections (a busy guest taking interrupts) are ordinary. */
 static void test_windows_with_injections_are_ordinary(void **state)
 {
@@ -176,6 +217,8 @@ int main(void)
 		cmocka_unit_test_setup(test_reinjection_keeps_the_storm, setup),
 		cmocka_unit_test_setup(test_seed003_window_loop_is_named_once, setup),
 		cmocka_unit_test_setup(test_windows_with_injections_are_ordinary, setup),
+		cmocka_unit_test_setup(test_seed003_with_lapic_injections_is_named, setup),
+		cmocka_unit_test_setup(test_window_used_for_another_vector_ends_it, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,14 @@
 #include <stdint.h>
 
 #define PIT_HZ 1193182u
+/*
+ * The periodic IRQ0 rate of the payloads that count PIT ticks (ioapic, pic_extint, seed003).
+ * 100 Hz, not 1 kHz: run as L2 through KVM under nestor on TCG, L2 takes about 600
+ * interrupts per second at most (every injection, EOI and window is a nested round trip),
+ * and KVM's in-kernel PIT re-injects every missed tick, so a 1 kHz PIT kept L2 inside its
+ * handler for good (docs/l1.md, "L2 under nestor"). Three ticks still come within 30 ms.
+ */
+#define PIT_TICK_HZ 100u
 
 /* Channel 0, mode 2 (rate generator): an IRQ0 edge every `count` PIT ticks. */
 void pit_ch0_periodic(uint16_t count);

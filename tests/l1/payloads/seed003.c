@@ -49,7 +49,7 @@ void guest_main(void)
 	idt_set_handler(VEC_LAPIC, lapic_handler);
 	lapic_write(APIC_LVT_LINT0, LVT_DM_EXTINT);
 	pic_set_mask(0xfffe);
-	pit_ch0_periodic(PIT_HZ / 1000);
+	pit_ch0_periodic(PIT_HZ / PIT_TICK_HZ);
 	report_check(irq_wait(0, VEC_PIT, 3, WAIT_US), "extint-alone", "%u PIT interrupts",
 		     ticks());
 
