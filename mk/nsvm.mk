@@ -90,8 +90,15 @@ NSVM_GUEST_OBJS := $(addprefix $(GUEST_OUT)/obj/,$(NSVM_SRCS:.c=.o) \
 	tests/guests/svm/svm_setup.o tests/guests/svm/svm_ring3.o tests/guests/svm/svm_asm.o)
 $(GUEST_OUT)/svm_vmrun.elf64: $(NSVM_GUEST_OBJS)
 
-guests: $(NSVM_GUEST)
-CHECK_PREREQS += $(NSVM_GUEST)
+# The benchmark kernel: an L2 CPUID loop and the least an SVM hypervisor does per exit
+# (tests/guests/svm_bench.c, make bench-nested): the sample VMCB and the shared set-up.
+NSVM_BENCH := $(GUEST_OUT)/svm_bench.elf
+NSVM_BENCH_OBJS := $(addprefix $(GUEST_OUT)/obj/,nested/svm/nsvm_sample.o nested/svm/nsvm_base.o \
+	tests/guests/svm_bench_entry.o tests/guests/svm/svm_setup.o tests/guests/svm/svm_asm.o)
+$(GUEST_OUT)/svm_bench.elf64: $(NSVM_BENCH_OBJS)
+
+guests: $(NSVM_GUEST) $(NSVM_BENCH)
+CHECK_PREREQS += $(NSVM_GUEST) $(NSVM_BENCH)
 -include $(GUEST_OUT)/obj/nested/svm/*.d $(GUEST_OUT)/obj/tests/guests/svm/*.d
 
 svm-vmrun-check: $(NSVM_GUEST) $(NSVM_DOC_TOOL) | deps

@@ -372,6 +372,28 @@ def run_multiboot_bochs(kernel, grub, cmdline="", cpu=None, timeout=900, echo=Fa
                      workdir, seen)
 
 
+def run_multiboot_qemu(kernel, cmdline="", cpu=None, smp=1, mem_mb=256, timeout=300,
+                       echo=False, markers=(), prefix="multiboot-qemu-"):
+    """A multiboot test kernel on QEMU alone (no nestor, no firmware): QEMU's own multiboot
+    loader (-kernel) with `cmdline`, on the platform the test guests are written for
+    (isa-debug-exit at 0xf4, pc-testdev; tests/integration/test_guests_reference.py). The
+    kernel ends QEMU through debug-exit; exit_code is then QEMU's ((status << 1) | 1).
+    Returns a RunResult whose status is None; first_seen times the markers."""
+    cpu = cpu or DEFAULT_CPU["qemu"]
+    os.makedirs(os.path.join(BUILD, "runs"), exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix=prefix, dir=os.path.join(BUILD, "runs"))
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", cpu,
+           "-smp", str(smp), "-m", str(mem_mb), "-nodefaults", "-display", "none",
+           "-no-reboot", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+           "-device", "pc-testdev", "-kernel", os.path.abspath(kernel)]
+    if cmdline:
+        cmd += ["-append", cmdline]
+    lines, _st, _b, timed_out, elapsed, rc, seen = _run_emulator(
+        cmd, workdir, "qemu", timeout, echo, markers)
+    return RunResult("qemu", cpu, None, EXIT_TIMEOUT if timed_out else rc, timed_out, lines,
+                     elapsed, None, rc, workdir, seen)
+
+
 def run_plain(files, emulator="qemu", cpu=None, smp=1, machine_mb=768, timeout=600,
               markers=(), stop_on=None, echo=False):
     """Boots a volume holding only `files` (no nestor) under OVMF, e.g. Linux's EFI stub with

@@ -234,6 +234,7 @@ static enum vcpu_nested_exit svm_nested_exit(struct vcpu *v)
 	struct vmcb_control *c = &n->vmcb02->control;
 	uint64_t code = c->exit_code;
 
+	v->stats.l2_exits++;
 	if (!(c->exit_int_info & SVM_EVENT_VALID))
 		c->exit_int_info = 0;	/* QEMU leaves stale bits with V clear */
 	switch (code) {
@@ -250,6 +251,8 @@ static enum vcpu_nested_exit svm_nested_exit(struct vcpu *v)
 	case SVM_EXIT_NMI:
 		/* nestor's own: taken by the run loop; L1's events are check_events' business. */
 		n->stats.l0_exits++;
+		if (code == SVM_EXIT_INTR)	/* counted as L1's are (svm_exits.c) */
+			v->stats.by_reason[EXIT_REASON_EXTERNAL_INTERRUPT]++;
 		redeliver(c);
 		return NESTED_EXIT_DONE;
 	case SVM_EXIT_NPF:
@@ -296,11 +299,13 @@ static void svm_nested_check_events(struct vcpu *v, struct vlapic *l)
 	apic_pending_for_nested(l, vm_now_ns(v->vm), &nmi, &intr);
 	if (nmi && l1_event_exits(v, NSVM_L1_NMI)) {
 		n->stats.nmi_exits++;
+		v->stats.l2_exits++;	/* an exit of L2 as L1 sees it, as on VMX */
 		svm_nested_synthetic_vmexit(v, SVM_EXIT_NMI, 0, 0);
 		return;
 	}
 	if (intr && l1_event_exits(v, NSVM_L1_INTR)) {
 		n->stats.intr_exits++;
+		v->stats.l2_exits++;
 		svm_nested_synthetic_vmexit(v, SVM_EXIT_INTR, 0, 0);
 		return;
 	}

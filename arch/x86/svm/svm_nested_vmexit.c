@@ -86,6 +86,7 @@ void svm_nested_vmexit(struct vcpu *v)
 	 * answers questions about the L2 that ran). */
 	n->vmcb12->control.vintr = v12->control.vintr;
 	n->stats.reflected++;
+	v->stats.l2_reflected++;
 	n->stats.reflected_by[exit_class(v02->control.exit_code)]++;
 	watch_exit(v, n);
 

@@ -216,8 +216,10 @@ bool svm_nested_vmrun(struct vcpu *v)
 	memcpy(n->vmcb12, guest_mem_ptr(&v->vm->mem, n->vmcb12_pa, sizeof(struct vmcb)),
 	       sizeof(struct vmcb));
 	in.vmcb = n->vmcb12;
+	v->stats.l1_vmentries++;
 	r = nsvm_check_run(&in, NSVM_ORIGINS_ALL);
 	if (r.failed) {
+		v->stats.l1_vmentry_fails++;
 		log_check(v, r.failed, &in);
 		vmrun_invalid(v, next_rip);
 		return true;
