@@ -79,13 +79,32 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration-only
 
-# The default scenario: Debian's kernel as L1 under nestor on QEMU/SVM, 2 vCPUs, until /init
-# powers off; the console and nestor's run report stream to the terminal. The launcher
-# exits (status << 1) | 1; a passing run (status 0x10) is 33.
+# The default scenario, nested: Debian's kernel as L1 under nestor on QEMU's SVM (1 vCPU,
+# `personality=kvm`, which offers SVM with nested paging), its stock kvm_amd loads and the L1
+# test VMM (tests/l1/vmm) boots Debian's kernel again as L2 (2 vCPUs, split irqchip) to its
+# /init; L2 powers off, then L1, and nestor's run report follows. Single-threaded TCG and the
+# TSC rate on L1's command line, as in every nested run (docs/l1.md); L1 on one vCPU until
+# the 2-vCPU crash under single-threaded TCG is fixed (docs/nested-svm.md, "Open"). The
+# launcher exits (status << 1) | 1; a passing run (status 0x10) is 33. RUN_SCENARIO=l1 is
+# the earlier default: L1 alone on 2 vCPUs, no SVM offered, /init reports and powers off.
+RUN_SCENARIO ?= nested
 L1_APPEND := console=ttyS0 panic=-1
+L2_RUN    := linux,irqchip=split,vcpus=2,timeout=600,stall=120
+ifeq ($(RUN_SCENARIO),nested)
+RUN_INITRD  = $(L1_INITRAMFS_L2LINUX)
+RUN_APPEND  = $(L1_APPEND) l1.wait=0 l1.run=$(L2_RUN)
+RUN_NESTOR  = --smp 1 --personality kvm --accel tcg,thread=single --linux-tsc --mem 1024 \
+	      --timeout 900
+else ifeq ($(RUN_SCENARIO),l1)
+RUN_INITRD  = $(L1_INITRAMFS)
+RUN_APPEND  = $(L1_APPEND)
+RUN_NESTOR  = --smp 2 --mem 512 --timeout 300
+else
+$(if $(filter run,$(MAKECMDGOALS)),$(error RUN_SCENARIO=$(RUN_SCENARIO): use nested or l1))
+endif
 run: $(BUILD)/nestor.efi l1 | deps
-	./tools/nestor-run --emulator qemu --smp 2 --mem 512 --kernel $(L1_VMLINUX) \
-	  --initrd $(L1_INITRAMFS) --append "$(L1_APPEND)" --timeout 300 $(RUN_ARGS) || test $$? -eq 33
+	./tools/nestor-run --emulator qemu --kernel $(L1_VMLINUX) --initrd $(RUN_INITRD) \
+	  --append "$(RUN_APPEND)" $(RUN_NESTOR) $(RUN_ARGS) || test $$? -eq 33
 
 # Side by side in one run: boot to /init under nestor vs QEMU alone, and nestor's exit rate.
 bench: $(BUILD)/nestor.efi l1 | deps
@@ -105,7 +124,8 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make run      boot the default scenario (L1 Linux, 2 vCPUs) under nestor in QEMU"
+	@echo "make run      the default scenario under nestor in QEMU: L1 Linux runs KVM, which boots L2 Linux"
+	@echo "              (RUN_SCENARIO=l1: L1 Linux alone)"
 	@echo "make bench    boot time under nestor vs QEMU alone, exit rate"
 	@echo "make bochs    the same under Bochs (VMX, 1 vCPU)"
 	@echo "make check    install what is missing, build, run unit and integration tests"
