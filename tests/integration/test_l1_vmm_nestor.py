@@ -3,8 +3,8 @@
 The same scenarios, options and verdicts as test_l1_vmm (QEMU alone as L0): Debian's stock
 kvm_amd in L1 under nestor (`personality=kvm`, nested SVM with NPT) runs every L2 payload in
 both interrupt-controller modes with 1 and 2 L2 vCPUs, and Linux as L2 reaches its /init.
-Each run is judged by the profile of stock 6.1 KVM that test_l1_vmm uses, plus what differs
-under nestor (listed below with its reason). nestor's own report must show no error and no
+Each run is judged by the profile of stock 6.1 KVM that test_l1_vmm uses, unchanged: nothing
+differs under nestor. nestor's own report must show no error and no
 seed detector firing on these passing scenarios (the seed-002 storm run is the one exception,
 where nestor must name it). Times are printed, never asserted.
 """
