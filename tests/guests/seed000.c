@@ -37,9 +37,20 @@ static unsigned rng_range(unsigned lo, unsigned hi)	/* inclusive */
 	return lo + (unsigned)(rng_next() % (hi - lo + 1));
 }
 
+/*
+ * How the TPR is written (tpr-way=N on the command line): 0 either way at random, 1 MOV to
+ * CR8 only, 2 the TPR register only (MMIO, or MSR 808h in x2APIC mode). Under KVM with TPR
+ * shadow the two take different paths: a CR8 write lands in VTPR and, below the threshold,
+ * causes a TPR-below-threshold exit; a TPR-register write that KVM intercepts (x2APIC
+ * without "virtualize x2APIC mode", or xAPIC without virtualize-APIC-accesses) is emulated
+ * by kvm_lapic_reg_write, which the seed's minimal fix does not touch.
+ */
+static unsigned tpr_way;
+
 static void set_tpr_random_way(unsigned class)
 {
-	if (rng_next() & 1)
+	bool cr8 = tpr_way == 1 || (tpr_way == 0 && (rng_next() & 1));
+	if (cr8)
 		write_cr8(class);
 	else
 		lapic_write(APIC_TPR, class << 4);
@@ -190,6 +201,7 @@ void guest_main(void)
 	struct verdict v;
 
 	rng_state = seed ? seed : DEFAULT_SEED;
+	tpr_way = (unsigned)bootinfo_param("tpr-way", 0);
 	/*
 	 * x2apic=1: the rounds run in x2APIC mode. Under KVM that turns virtualize-APIC-accesses
 	 * off (it is for the xAPIC page), and only then does SDM 26.2.1.1 check TPR_THRESHOLD
@@ -203,8 +215,9 @@ void guest_main(void)
 		lapic_enter_x2apic();
 	}
 	report_info("LAPIC in %s mode", this_cpu()->x2apic ? "x2APIC" : "xAPIC");
-	report_info("%u rounds, seed %#lx (command line: rounds=N seed=S)", rounds,
-		    (unsigned long)seed);
+	report_info("%u rounds, seed %#lx, TPR written %s (command line: rounds=N seed=S "
+		    "tpr-way=0|1|2)", rounds, (unsigned long)seed,
+		    tpr_way == 1 ? "by CR8" : tpr_way == 2 ? "by the TPR register" : "either way");
 	multi_begin(&v.setup, "service-vector-taken");
 	multi_begin(&v.held, "held-while-in-service");
 	multi_begin(&v.prompt, "delivered-at-once");

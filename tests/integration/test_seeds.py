@@ -68,3 +68,44 @@ def test_make_seeds_available_cases(capsys):
     assert any(l.startswith("seed 002 L0=qemu kvm=stock: reproduced (") and
                "KVM_EXIT_IOAPIC_EOI" in l for l in lines), proc.stdout
     assert any(l.startswith("seed 003 L0=qemu kvm=stock: passed (") for l in lines), proc.stdout
+
+
+def test_judge_nestor_requires_nestor_to_name_what_reproduced():
+    seeds = load_tool()
+    named = set(seeds.NESTOR_NAMED.findall(
+        "[nestor] WARN: vcpu0: nested: seed 003 pattern (003_aac2c8559ed01284.txt): ..."))
+    assert named == {"003"}
+    case = seeds.Case("003", "nestor/qemu", "seed003-old", "seed003", {}, "reproduced")
+    case.outcome = "reproduced"
+    seeds.judge_nestor(case, named)
+    assert case.outcome == "reproduced" and "nestor named the seed 003 pattern" in case.detail
+    case = seeds.Case("002", "nestor/qemu", "stock", "seed002", {}, "reproduced")
+    case.outcome = "reproduced"
+    seeds.judge_nestor(case, named)            # 003 named, 002 not: not good enough
+    assert case.outcome == "not named by nestor"
+    case = seeds.Case("003", "nestor/qemu", "stock", "seed003", {}, "passed")
+    case.outcome = "passed"
+    seeds.judge_nestor(case, named)
+    assert case.outcome == "named by nestor although it passed"
+    case = seeds.Case("003", "qemu", "stock", "seed003", {}, "passed")
+    case.outcome = "passed"
+    seeds.judge_nestor(case, named)            # QEMU alone: nestor is not there
+    assert case.outcome == "passed"
+
+
+def test_make_seeds_003_under_nestor(capsys):
+    """Seed 003 with nestor as L0 on QEMU: the old KVM livelocks and nestor names the
+    pattern, stock KVM passes and nestor stays silent (002 runs in test_l1_vmm_nestor)."""
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, str(TOOL), "--l0", "nestor/qemu", "--seed", "003",
+                           "--jobs", "1"], cwd=REPO, capture_output=True, text=True,
+                          timeout=1500)
+    record_timing("tools/seeds --l0 nestor/qemu --seed 003", time.monotonic() - start)
+    with capsys.disabled():
+        print("\n" + proc.stdout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("seed 003 L0=nestor/qemu")]
+    assert len(lines) == 2, proc.stdout
+    assert any("kvm=seed003-old: reproduced (" in l and "nestor named the seed 003 pattern" in l
+               for l in lines), proc.stdout
+    assert any("kvm=stock: passed (" in l for l in lines), proc.stdout
