@@ -91,7 +91,9 @@ def test_payloads_without_nested_paging(capsys):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("l1_vcpus, irqchip, vcpus", [(1, "kernel", 1), (1, "split", 2)])
+# One configuration in make check, the most demanding (2 L2 vCPUs, split irqchip: 89 s);
+# the in-kernel irqchip with 1 vCPU passed too (71 s, 7 December 2026; docs/nested-svm.md).
+@pytest.mark.parametrize("l1_vcpus, irqchip, vcpus", [(1, "split", 2)])
 def test_linux_as_l2_under_nestor(l1_vcpus, irqchip, vcpus, capsys):
     """Debian's kernel as L2 through stock kvm_amd under nestor, to its /init and power-off."""
     options = {"irqchip": irqchip, "vcpus": vcpus, "timeout": 600, "stall": 120}
