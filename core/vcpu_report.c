@@ -137,6 +137,9 @@ void vm_log_report(const struct vm *vm)
 			 (unsigned long long)s->injected[INJECT_EXCEPTION],
 			 (unsigned long long)s->irq_windows,
 			 (unsigned long long)s->invariant_violations);
+		if (s->exits_after_injection)
+			log_info("report: vcpu%u entries with an exit right after the injected interrupt "
+				 "(a self-IPI)=%llu", i, (unsigned long long)s->exits_after_injection);
 		if (s->l1_vmentries || s->l2_exits)
 			log_info("report: vcpu%u nested: L1 VM entries=%llu refused=%llu, L2 exits=%llu "
 				 "reflected to L1=%llu", i, (unsigned long long)s->l1_vmentries,

@@ -7,7 +7,7 @@
 #   make guests-check  build them and run the bare-QEMU reference tier (pytest)
 
 GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint tpr nmi \
-	intr_shadow singlestep archrules stop_kick ram_zero level_hold exc_loop \
+	intr_shadow inject_once singlestep archrules stop_kick ram_zero level_hold exc_loop \
 	personality cpu_model lowmem \
 	wild_access triple_fault seed000 stress
 

@@ -63,6 +63,9 @@ struct vcpu_stats {
 	/* Entry rules nestor checked itself before a VM entry and found broken (the backend
 	 * logs each with its SDM section; the entry still happens so the CPU's verdict shows). */
 	uint64_t invariant_violations;
+	/* Entries whose injected interrupt the backend had followed by an exit at once (a
+	 * self-IPI), where the CPU below needs it (SVM on QEMU 7.2: docs/reliability.md). */
+	uint64_t exits_after_injection;
 	/* Nested virtualization: exits while L2 ran, those L1 got, L1's VM entries, and the
 	 * entries nestor's checks refused (each logged with its rule). */
 	uint64_t l2_exits, l2_reflected, l1_vmentries, l1_vmentry_fails;

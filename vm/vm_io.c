@@ -1,13 +1,19 @@
 /* vm_io: guest port I/O and device time, serialized for the lock-free device models. */
 #include "vm/vm.h"
 
+/*
+ * The time is read under the lock, as vm_io_read/write do: a CPU that read it before and
+ * waited for the lock (or was descheduled in between: QEMU's single-threaded TCG runs the
+ * vCPUs in turns of milliseconds) would move the devices back behind another vCPU's port
+ * access ("time went backwards", which the devices ignore).
+ */
 void vm_devices_tick(struct vm *vm)
 {
-	uint64_t now = vm_now_ns(vm);
 	spin_lock(&vm->device_lock);
+	uint64_t now = vm_now_ns(vm);
 	platform_set_time(&vm->devices, now);
 	spin_unlock(&vm->device_lock);
-	vioapic_set_time(&vm->apic.ioapic, now);
+	vioapic_set_time(&vm->apic.ioapic, now);	/* vCPU 0's alone: in order */
 }
 
 uint32_t vm_io_read(struct vm *vm, uint16_t port, unsigned size)

@@ -30,13 +30,13 @@ DEBUG_EXIT = re.compile(r"\[nestor\] vm: stopping: guest wrote (0x[0-9a-f]+) to 
 
 
 def run_guest_under_nestor(spec, emulator="qemu", cpu=None, smp=2, options=(), timeout=120,
-                           efi=nestor_run.NESTOR_EFI):
+                           efi=nestor_run.NESTOR_EFI, accel="tcg"):
     """Boots test guest `spec` under nestor with `options` and the spec's own; returns
-    (GuestRun for guestlib, RunResult)."""
+    (GuestRun for guestlib, RunResult). accel: QEMU's -accel."""
     kernel = os.path.join(nestor_run.BUILD, "guests", spec.guest + ".elf")
     options = tuple(options) + tuple(spec.options)
     r = nestor_run.run(emulator=emulator, cpu=cpu, smp=smp, kernel=kernel, options=options,
-                       append=spec.cmdline or None, timeout=timeout, efi=efi)
+                       append=spec.cmdline or None, timeout=timeout, efi=efi, accel=accel)
     m = DEBUG_EXIT.search(r.text)
     run = GuestRun(output=r.text, debug_exit=int(m.group(1), 16) if m else None,
                    timed_out=r.timed_out,
@@ -45,10 +45,10 @@ def run_guest_under_nestor(spec, emulator="qemu", cpu=None, smp=2, options=(), t
     return run, r
 
 
-def nestor_launcher(emulator="qemu", cpu=None, smp=2, results=None, timeout=120):
+def nestor_launcher(emulator="qemu", cpu=None, smp=2, results=None, timeout=120, accel="tcg"):
     """A guestlib launcher: boots the guest under nestor with tools/nestor-run."""
     def run_guest(spec):
-        run, r = run_guest_under_nestor(spec, emulator, cpu, smp, timeout=timeout)
+        run, r = run_guest_under_nestor(spec, emulator, cpu, smp, timeout=timeout, accel=accel)
         if results is not None:
             results.append(r)
         record_timing("guest %s under nestor (%s)" % (spec.name, emulator), r.elapsed)

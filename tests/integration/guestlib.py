@@ -299,6 +299,10 @@ GUESTS: Dict[str, GuestSpec] = {s.name: s for s in (
     GuestSpec("intr_shadow", (
         "pending-irq-taken-after-shadowed-insn", "hlt-wake-taken-before-cli",
         "level-redelivered-to-hlt-loop")),
+    # ms= is guest time: about 6 s of QEMU; Bochs's clock counts instructions.
+    GuestSpec("inject_once", (
+        "two-cpus", "timer-interrupts-arrive", "taken-only-with-if-set", "one-delivery-per-timer"),
+        cmdline="ms=2000", bochs_cmdline="ms=300"),
     GuestSpec("singlestep", ("single-step-emulated-cpl0", "single-step-emulated-cpl3")),
     GuestSpec("archrules", (
         "cr4-reserved-bit15-gp", "cr4-bit40-gp", "cr4-all-ones-gp", "cr4-bits-follow-cpuid",

@@ -4,6 +4,7 @@
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_internal.h"
 #include "arch/x86/svm/svm_nested.h"
+#include "drivers/lapic.h"
 #include "vm/vcpu_arch.h"
 #include "vm/vm.h"
 
@@ -120,6 +121,37 @@ static void svm_sync_v_tpr(struct vcpu *v, struct vlapic *l)
 }
 
 /*
+ * An external interrupt injected through EVENTINJ is followed by an exit before the
+ * guest's first instruction: a self-IPI with the kick vector, sent now with host IF = 0,
+ * is pending when VMRUN sets GIF, and the INTR intercept takes it at the first
+ * instruction boundary. VMRUN delivers EVENTINJ before that boundary (APM Vol. 2 15.20),
+ * and with V_INTR_MASKING a physical interrupt is masked by the host's RFLAGS.IF alone
+ * (15.21.1), which svm_vmrun sets: on any CPU the exit lands at the handler's first
+ * instruction with EXITINTINFO empty, as if the host interrupt had come one instruction
+ * later, and the guest sees nothing of it.
+ *
+ * It is there for QEMU 7.2's TCG (target/i386/tcg/sysemu/svm_helper.c, helper_vmrun): for
+ * an EVENTINJ of type INTR it sets cs->exception_index to the vector, delivers the event
+ * at once (do_interrupt_x86_hardirq) and never resets the index, which stays "pending"
+ * until the next exception or exit overwrites it. An exit request of the TCG loop in
+ * between (accel/tcg/cpu-exec.c, cpu_handle_interrupt keeps an index other than -1) makes
+ * cpu_handle_exception deliver the vector a second time, as an exception: wherever the
+ * guest is, IF = 0 in the handler or not. With single-threaded TCG every interrupt another
+ * vCPU gets from QEMU's I/O thread (its timer) is such a request for the running one, and
+ * Linux, interrupted in user mode, took the second delivery before its SWAPGS and died on
+ * the entry stack's guard page (docs/reliability.md, tests/guests/inject_once.c). The INTR
+ * exit overwrites the index (cpu_vmexit) at the first point where the TCG loop looks at
+ * its requests, before the exit request: it handles interrupt_request first. NMIs,
+ * exceptions and software interrupts are delivered through cpu_loop_exit, which ends with
+ * the index reset, and need no exit.
+ */
+static bool svm_injects_external_interrupt(const struct vmcb *vmcb)
+{
+	uint64_t e = vmcb->control.event_inj;
+	return (e & SVM_EVENT_VALID) && (e & SVM_EVENT_TYPE_MASK) == SVM_EVENT_TYPE_INTR;
+}
+
+/*
  * VMRUN with the guest's RAX and RSP in the VMCB (APM 15.5.1: VMRUN takes them from
  * there; the stub moves the other registers). TCG has no flush-by-ASID, so a flush is a
  * full one (TLB_CONTROL 1, emulators.md): at the first run and after the guest's paging
@@ -130,12 +162,17 @@ static bool svm_enter(struct vcpu *v)
 	struct svm_vcpu *s = svm_of(v);
 	struct svm_cpu *hc = percpu_this()->virt;
 	struct vmcb *vmcb = s->vmcb;
+	bool exit_after_injection = svm_injects_external_interrupt(vmcb);
 
 	vmcb->save.rax = v->gprs.r[GPR_RAX];
 	vmcb->save.rsp = v->gprs.r[GPR_RSP];
 	vmcb->control.tlb_control = (!s->started || s->flush_tlb) ? 1 : 0;
 	s->started = true;
 	s->flush_tlb = false;
+	if (exit_after_injection) {
+		lapic_send_ipi(lapic_id(), LAPIC_VECTOR_KICK);
+		v->stats.exits_after_injection++;
+	}
 	svm_vmrun(s->vmcb_pa, &v->gprs, hc->host_vmcb_pa);
 	v->gprs.r[GPR_RAX] = vmcb->save.rax;
 	v->gprs.r[GPR_RSP] = vmcb->save.rsp;
