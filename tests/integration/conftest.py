@@ -91,6 +91,9 @@ def pytest_configure(config):
     # Bochs): `make check` deselects them (-m "not hours", the count shows as deselected);
     # their own targets (make check-nvmx) select them.
     config.addinivalue_line("markers", "hours: takes hours; left out of make check")
+    # Runs whose ground another test of make check already covers, left out to keep make
+    # check near 30 minutes; `make check-extra` runs them.
+    config.addinivalue_line("markers", "extra: covered in part elsewhere; make check-extra")
 
 
 def pytest_terminal_summary(terminalreporter):
