@@ -85,21 +85,20 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration-only
 
-# The default scenario, nested: Debian's kernel as L1 under nestor on QEMU's SVM (1 vCPU,
+# The default scenario, nested: Debian's kernel as L1 under nestor on QEMU's SVM (2 vCPUs,
 # `personality=kvm`, which offers SVM with nested paging), its stock kvm_amd loads and the L1
 # test VMM (tests/l1/vmm) boots Debian's kernel again as L2 (2 vCPUs, split irqchip) to its
 # /init; L2 powers off, then L1, and nestor's run report follows. Single-threaded TCG and the
-# TSC rate on L1's command line, as in every nested run (docs/l1.md); L1 on one vCPU until
-# the 2-vCPU crash under single-threaded TCG is fixed (docs/nested-svm.md, "Open"). The
-# launcher exits (status << 1) | 1; a passing run (status 0x10) is 33. RUN_SCENARIO=l1 is
-# the earlier default: L1 alone on 2 vCPUs, no SVM offered, /init reports and powers off.
+# TSC rate on L1's command line, as in every nested run (docs/l1.md). The launcher exits
+# (status << 1) | 1; a passing run (status 0x10) is 33. RUN_SCENARIO=l1 is the earlier
+# default: L1 alone on 2 vCPUs, no SVM offered, /init reports and powers off.
 RUN_SCENARIO ?= nested
 L1_APPEND := console=ttyS0 panic=-1
 L2_RUN    := linux,irqchip=split,vcpus=2,timeout=600,stall=120
 ifeq ($(RUN_SCENARIO),nested)
 RUN_INITRD  = $(L1_INITRAMFS_L2LINUX)
 RUN_APPEND  = $(L1_APPEND) l1.wait=0 l1.run=$(L2_RUN)
-RUN_NESTOR  = --smp 1 --personality kvm --accel tcg,thread=single --linux-tsc --mem 1024 \
+RUN_NESTOR  = --smp 2 --personality kvm --accel tcg,thread=single --linux-tsc --mem 1024 \
 	      --timeout 900
 else ifeq ($(RUN_SCENARIO),l1)
 RUN_INITRD  = $(L1_INITRAMFS)
