@@ -137,6 +137,9 @@ void vm_log_report(const struct vm *vm)
 			 (unsigned long long)s->injected[INJECT_EXCEPTION],
 			 (unsigned long long)s->irq_windows,
 			 (unsigned long long)s->invariant_violations);
+		if (s->shadowed_hlts)
+			log_info("report: vcpu%u HLTs completed in an STI shadow for a pending "
+				 "interrupt=%llu", i, (unsigned long long)s->shadowed_hlts);
 		if (s->exits_after_injection)
 			log_info("report: vcpu%u entries with an exit right after the injected interrupt "
 				 "(a self-IPI)=%llu", i, (unsigned long long)s->exits_after_injection);

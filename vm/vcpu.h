@@ -66,6 +66,9 @@ struct vcpu_stats {
 	/* Entries whose injected interrupt the backend had followed by an exit at once (a
 	 * self-IPI), where the CPU below needs it (SVM on QEMU 7.2: docs/reliability.md). */
 	uint64_t exits_after_injection;
+	/* `sti; hlt` exits inside the shadow with an interrupt pending: HLT completed, the
+	 * interrupt injected after it (vm/vcpu_entry.c). */
+	uint64_t shadowed_hlts;
 	/* Nested virtualization: exits while L2 ran, those L1 got, L1's VM entries, and the
 	 * entries nestor's checks refused (each logged with its rule). */
 	uint64_t l2_exits, l2_reflected, l1_vmentries, l1_vmentry_fails;

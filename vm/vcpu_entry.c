@@ -2,6 +2,7 @@
 #include "vm/vcpu_entry.h"
 
 #include "apic/apic_arbiter.h"
+#include "arch/x86/decode/mmio_emul.h"
 #include "drivers/lapic.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -49,6 +50,51 @@ static void vcpu_apply_init_sipi(struct vcpu *v, struct vlapic *l)
 	}
 }
 
+/*
+ * The next instruction is a HLT the guest may execute (CPL 0), read without side effects:
+ * a fetch that would fault just says no.
+ */
+static bool vcpu_next_is_hlt(struct vcpu *v)
+{
+	struct x86_emul_cpu cpu;
+	struct x86_emul_outcome out;
+	struct x86_insn insn;
+	if (v->ops->cpl(v) != 0)
+		return false;
+	v->ops->emul_cpu(v, &cpu);
+	return x86_fetch_decode(&cpu, v->ops->decode_flags, &insn, &out) == X86_EMUL_OK &&
+	       insn.len == 1 && insn.bytes[0] == 0xf4;
+}
+
+/*
+ * `sti; hlt` with an interrupt pending, the exit inside STI's shadow: the CPU would run the
+ * HLT (the shadow holds the interrupt for one instruction, SDM Vol. 3A 6.8.3), halt, and
+ * wake at once for the interrupt, whose frame returns after the HLT (SDM Vol. 2 HLT). nestor
+ * does just that, HLT completed and the interrupt injected now, instead of opening a window
+ * behind the shadow: QEMU 7.2's VMRUN drops the guest's shadow (it never loads VMCB
+ * int_state), so the window opened at once, the interrupt came before the HLT, and its
+ * handler returned to the HLT with the wake-up spent (docs/reliability.md, case (a)).
+ * Exact on any CPU, so on both vendors; any other shadowed instruction keeps the window.
+ */
+static void vcpu_complete_shadowed_hlt(struct vcpu *v, struct vlapic *l, struct apic_intr_state *st,
+				       uint64_t now, struct apic_decision *d)
+{
+	struct apic_intr_state after = *st;
+	struct apic_decision d2;
+	if (d->inject || !st->interrupt_shadow || !st->rflags_if || st->events_held ||
+	    st->event_pending || v->guest_mode)
+		return;
+	after.interrupt_shadow = false;
+	apic_decide(l, &after, now, &d2);
+	if (!d2.inject || !vcpu_next_is_hlt(v))
+		return;
+	v->ops->set_reg(v, VCPU_RIP, v->ops->get_reg(v, VCPU_RIP) + 1);
+	v->ops->clear_interrupt_shadow(v);
+	v->stats.shadowed_hlts++;
+	*st = after;
+	*d = d2;
+}
+
 bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 {
 	const struct vcpu_arch_ops *ops = v->ops;
@@ -79,6 +125,7 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 		v->state = VCPU_RUNNABLE;
 	}
 	apic_decide(l, &st, now, &d);
+	vcpu_complete_shadowed_hlt(v, l, &st, now, &d);
 	ops->apply_decision(v, l, &d);
 	vcpu_arm_timer(v, now);
 	return true;
