@@ -7,7 +7,7 @@
 #   make guests-check  build them and run the bare-QEMU reference tier (pytest)
 
 GUEST_NAMES := cpuid portio msr xapic x2apic lapic_timer ipi ioapic pic_extint tpr nmi \
-	intr_shadow inject_once singlestep archrules stop_kick ram_zero level_hold exc_loop \
+	intr_shadow inject_once singlestep archrules stop_kick ram_zero level_hold exc_loop ac_loop \
 	personality cpu_model lowmem \
 	wild_access triple_fault seed000 stress
 
@@ -46,6 +46,9 @@ $(GUEST_OUT)/%.elf64: $(GUEST_OUT)/obj/$(GUEST_DIR)/%.o $(GUEST_LIB_OBJS) $(GUES
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.elf64
 	$(OBJCOPY) -O elf32-i386 $< $@
+
+# ac_loop's 32-bit protected-mode part is assembly of its own, linked in beside the C file.
+$(GUEST_OUT)/ac_loop.elf64: $(GUEST_OUT)/obj/$(GUEST_DIR)/ac_loop32.o
 
 .PRECIOUS: $(GUEST_OUT)/%.elf64 $(GUEST_OUT)/obj/%.o
 -include $(GUEST_OUT)/obj/$(GUEST_DIR)/*.d $(GUEST_OUT)/obj/$(GUEST_DIR)/lib/*.d \
