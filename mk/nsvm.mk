@@ -97,8 +97,14 @@ NSVM_BENCH_OBJS := $(addprefix $(GUEST_OUT)/obj/,nested/svm/nsvm_sample.o nested
 	tests/guests/svm_bench_entry.o tests/guests/svm/svm_setup.o tests/guests/svm/svm_asm.o)
 $(GUEST_OUT)/svm_bench.elf64: $(NSVM_BENCH_OBJS)
 
-guests: $(NSVM_GUEST) $(NSVM_BENCH)
-CHECK_PREREQS += $(NSVM_GUEST) $(NSVM_BENCH)
+# L2's own #DB with L1 not intercepting it, then intercepting it (tests/guests/svm_l2db.c).
+NSVM_L2DB := $(GUEST_OUT)/svm_l2db.elf
+NSVM_L2DB_OBJS := $(addprefix $(GUEST_OUT)/obj/,nested/svm/nsvm_sample.o nested/svm/nsvm_base.o \
+	tests/guests/svm_l2db_entry.o tests/guests/svm/svm_setup.o tests/guests/svm/svm_asm.o)
+$(GUEST_OUT)/svm_l2db.elf64: $(NSVM_L2DB_OBJS)
+
+guests: $(NSVM_GUEST) $(NSVM_BENCH) $(NSVM_L2DB)
+CHECK_PREREQS += $(NSVM_GUEST) $(NSVM_BENCH) $(NSVM_L2DB)
 -include $(GUEST_OUT)/obj/nested/svm/*.d $(GUEST_OUT)/obj/tests/guests/svm/*.d
 
 svm-vmrun-check: $(NSVM_GUEST) $(NSVM_DOC_TOOL) | deps

@@ -53,7 +53,11 @@ static void merge_controls(const struct vmcs12 *v12, const struct nvmx_l0 *l0, s
 			     EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER;
 	v02->entry_controls = l0->entry_must1 | ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_PAT |
 			      ENTRY_LOAD_EFER | (v12->entry_controls & ENTRY_IA32E_GUEST);
-	v02->exception_bitmap = v12->exception_bitmap;
+	/* L1's exceptions, and nestor's #DB and #AC always (vmx_vmcs.c): an L2 could otherwise
+	 * hold the physical CPU in a benign-exception delivery loop (CVE-2015-8104,
+	 * CVE-2015-5307). The ones L1 does not want are given back into L2
+	 * (vmx_nested_exit.c). Bit 14 (#PF) and its mask and match stay L1's alone. */
+	v02->exception_bitmap = v12->exception_bitmap | NVMX_L0_EXCEPTIONS;
 	v02->pf_error_mask = v12->pf_error_mask;
 	v02->pf_error_match = v12->pf_error_match;
 	v02->cr0_mask = v12->cr0_mask;

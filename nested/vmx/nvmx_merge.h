@@ -7,6 +7,9 @@
 
 #include "nested/vmx/vmcs12.h"
 
+/* The exceptions vmcs02 intercepts whatever vmcs12 asks: #DB (1) and #AC (17). */
+#define NVMX_L0_EXCEPTIONS ((1u << 1) | (1u << 17))
+
 /* What nestor brings to vmcs02: its host's rules and its own tables. */
 struct nvmx_l0 {
 	/* The must-be-1 bits of the host's TRUE control MSRs (A.2) and its secondary MSR. */

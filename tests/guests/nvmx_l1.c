@@ -87,6 +87,13 @@ void nvmx_l1_build_ept(void)
 	}
 }
 
+void nvmx_l1_ept_writable(uint64_t gpa, bool writable)
+{
+	uint64_t *e = &ept_pd[(gpa >> 30) & 3][(gpa >> 21) & 511];
+	*e = (*e & ~7ull) | (writable ? 7 : 5);
+	invept(2, 0);		/* all contexts: no cached translation keeps the old rights */
+}
+
 void nvmx_l1_build_layout(uint64_t guest_rip, uint64_t host_rip)
 {
 	struct nvmx_layout *l = &nk.lay;

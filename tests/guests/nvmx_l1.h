@@ -22,6 +22,8 @@ extern struct nvmx_l1_kit nk;
 void nvmx_l1_read_caps(void);
 /* EPT for L2: the low 4 GiB identity-mapped read/execute (2 MiB pages, WB). */
 void nvmx_l1_build_ept(void);
+/* The 2-MiB EPT mapping of `gpa`: read/write/execute, or back to read/execute. */
+void nvmx_l1_ept_writable(uint64_t gpa, bool writable);
 /* FEATURE_CONTROL, the VMX fixed bits in CR0/CR4, VMXON with the CPU's revision id. */
 bool nvmx_l1_vmx_on(void);
 /* The layout the valid vmcs12 uses: this kernel's pages, GDT/IDT, CR3, and where L2

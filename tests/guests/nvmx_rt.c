@@ -19,7 +19,8 @@ const char guest_name[] = "nvmx_rt";
 
 extern int nvmx_rt_run(int resume);
 extern char nvmx_rt_exit[], rt_l2_cpuid[], rt_l2_io[], rt_l2_rdmsr[], rt_l2_hlt[], rt_l2_ud[],
-	rt_l2_store[], rt_l2_spin[], rt_l2_cr8[], rt_l2_cr0[], rt_l2_vmcall[];
+	rt_l2_store[], rt_l2_spin[], rt_l2_cr8[], rt_l2_cr0[], rt_l2_vmcall[], rt_l2_db[],
+	rt_l2_db_handler[];
 uint64_t nvmx_rt_gpr[16];
 
 #define R_RAX 0
@@ -27,6 +28,9 @@ uint64_t nvmx_rt_gpr[16];
 #define R_RDX 2
 #define R_RDI 7
 #define R_R8 8
+#define R_R9 9
+#define R_R10 10
+#define DR6_BS (1ull << 14)
 
 #define EXIT_EXCEPTION 0u
 #define EXIT_EXTINT 1u
@@ -230,6 +234,53 @@ static void test_cr0(void)
 	report_check(r == EXIT_VMCALL, "cr0-not-owned", "reason %u", r);
 }
 
+/*
+ * L2's own #DB (a single step), which nestor intercepts in vmcs02 whatever L1 asks
+ * (CVE-2015-8104): with #DB clear in L1's exception bitmap it reaches L2's handler once,
+ * DR6.BS set, and L1 sees only the VMCALL after it; with the bit set it is L1's exit
+ * (reason 0, hardware exception 1, qualification BS: 27.2.1). L2 gets a GDT and an IDT
+ * gate of its own, and a writable stack under L1's EPT for the frame.
+ */
+static void test_l2_db(void)
+{
+	uint64_t *gdt = (uint64_t *)(uintptr_t)nk.lay.guest_gdt;
+	uint8_t *gate = (uint8_t *)(uintptr_t)nk.lay.guest_idt + 16;
+	uint64_t h = (uint64_t)(uintptr_t)rt_l2_db_handler, q;
+	bool ept = VMX_CTL_MAY1(nk.caps.msrs.proc2) & PROC2_EPT;
+	uint32_t r, info;
+
+	gdt[1] = 0x00af9b000000ffffull;		/* 08: 64-bit code, as vmcs12's CS */
+	gdt[2] = 0x00cf93000000ffffull;		/* 10: data, as vmcs12's SS */
+	memset(gate, 0, 16);
+	*(uint16_t *)gate = (uint16_t)h;
+	*(uint16_t *)(gate + 2) = 0x08;
+	gate[5] = 0x8e;				/* present 64-bit interrupt gate */
+	*(uint16_t *)(gate + 6) = (uint16_t)(h >> 16);
+	*(uint32_t *)(gate + 8) = (uint32_t)(h >> 32);
+	if (ept)
+		nvmx_l1_ept_writable(nk.lay.guest_rsp, true);
+
+	fresh(rt_l2_db);
+	nk.v.exception_bitmap = 0;
+	r = launch();
+	report_check(r == EXIT_VMCALL && nvmx_rt_gpr[R_R10] == 1 && (nvmx_rt_gpr[R_R9] & DR6_BS) &&
+		     !(nvmx_rt_gpr[R_R9] & 0xf), "l2-db-own",
+		     "reason %u, L2 handler ran %llu times, DR6 %#llx", r,
+		     (unsigned long long)nvmx_rt_gpr[R_R10], (unsigned long long)nvmx_rt_gpr[R_R9]);
+
+	fresh(rt_l2_db);
+	nk.v.exception_bitmap = 1u << 1;
+	r = launch();
+	info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
+	q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	report_check(r == EXIT_EXCEPTION && info == (INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | 1) &&
+		     (q & DR6_BS) && nvmx_rt_gpr[R_R10] == 0, "l2-db-to-l1",
+		     "reason %u info %#x qual %#llx, L2 handler ran %llu times", r, info,
+		     (unsigned long long)q, (unsigned long long)nvmx_rt_gpr[R_R10]);
+	if (ept)
+		nvmx_l1_ept_writable(nk.lay.guest_rsp, false);
+}
+
 /* The VMX instructions' own failures, through the current VMCS (30.4 errors). */
 static void test_vmfails(void)
 {
@@ -286,5 +337,6 @@ void guest_main(void)
 	test_l1_interrupt();
 	test_tpr_below_threshold();
 	test_cr0();
+	test_l2_db();
 	test_vmfails();
 }

@@ -77,7 +77,7 @@ nvmx_rt_exit:
 	.section .data.l2, "aw"
 	.balign 4096
 	.globl rt_l2_cpuid, rt_l2_io, rt_l2_rdmsr, rt_l2_hlt, rt_l2_ud, rt_l2_store
-	.globl rt_l2_spin, rt_l2_cr8, rt_l2_cr0, rt_l2_vmcall
+	.globl rt_l2_spin, rt_l2_cr8, rt_l2_cr0, rt_l2_vmcall, rt_l2_db, rt_l2_db_handler
 rt_l2_cpuid:
 	mov $0x1234, %r8
 	xor %eax, %eax
@@ -113,6 +113,18 @@ rt_l2_cr0:			/* MOV to CR0 changing an owned bit (TS) */
 	xor $8, %rax
 	mov %rax, %cr0
 	vmcall
+rt_l2_db:			/* a single step of L2's own: POPF sets TF, the trap follows
+				 * the NOP (SDM 18.3.1.4); L2's handler below takes it */
+	pushfq
+	orq $0x100, (%rsp)
+	popfq
+	nop
+	vmcall
+rt_l2_db_handler:		/* R9 = DR6, R10 counts, TF cleared in the frame */
+	mov %dr6, %r9
+	inc %r10
+	andq $~0x100, 16(%rsp)
+	iretq
 rt_l2_vmcall:
 	vmcall
 	.balign 4096

@@ -240,6 +240,9 @@ static void test_merge(void **state)
 	assert_int_equal(v02.virtual_apic_page, fx.v.virtual_apic_page);
 	assert_int_equal(v02.tpr_threshold, fx.v.tpr_threshold);
 	assert_int_equal(v02.cr4_mask, fx.v.cr4_mask);
+	/* #DB and #AC always besides L1's exceptions; #PF's filter stays L1's. */
+	assert_int_equal(v02.exception_bitmap, fx.v.exception_bitmap | (1u << 1) | (1u << 17));
+	assert_int_equal(v02.pf_error_mask, fx.v.pf_error_mask);
 	assert_false(v02.exit_controls & EXIT_ACK_INTR_ON_EXIT);
 	assert_int_equal(v02.tsc_offset, 1005);
 	assert_int_equal(v02.ept_pointer, l0.eptp);

@@ -35,6 +35,7 @@ struct svm_nested_stats {
 	uint64_t exits_after_injection;	/* of those, entries first to deliver L1's EVENTINJ */
 	uint64_t cr8_writes;		/* L2's CR8 writes nestor carried out */
 	uint64_t exc_converted;		/* exceptions for L2 that L1 intercepts: #VMEXIT */
+	uint64_t l2_db, l2_ac;		/* L2's #DB / #AC L1 does not intercept, given back */
 	uint64_t first_check_logged;	/* check failures logged (capped) */
 };
 

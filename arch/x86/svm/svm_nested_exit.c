@@ -153,6 +153,17 @@ static enum vcpu_nested_exit l2_exit_for_l1(struct vcpu *v, uint64_t code)
 		return NESTED_EXIT_DONE;	/* #VMEXIT(CR0_SEL_WRITE), or L2's fetch fault */
 	} else if (stop) {
 		return NESTED_EXIT_STOP;
+	} else if (code == SVM_EXIT_DB) {
+		/* L2's #DB, which L1 does not intercept (nestor always does, svm_nested_vmrun.c):
+		 * back into L2 with DR6 and DR7 as the processor left them in vmcb02 (APM 15.12).
+		 * Not through svm_exit_debug: its single step after an IRET is L1's NMI tracking,
+		 * which vmcb02 never arms (no IRET intercept), and must not be consumed here. */
+		struct vcpu_debug_exit d = { .dr6_updated = true };
+		n->stats.l2_db++;
+		ok = vcpu_exit_debug(v, &d);
+	} else if (code == SVM_EXIT_EXCP_BASE + X86_VECTOR_AC) {
+		n->stats.l2_ac++;	/* error code 0, RIP the faulting instruction's */
+		ok = vcpu_exit_alignment_check(v);
 	} else if (is_svm_insn(code)) {
 		/* L2 is no hypervisor of nestor's: the SVM instructions L1 lets it run (VMMCALL
 		 * with no intercept included, APM Vol. 3) raise #UD. */

@@ -24,9 +24,11 @@ void svm_nested_report(struct vcpu *v)
 	log_info("report: vcpu%u nested: npf shadow-filled=%llu reflected=%llu mmio=%llu, shadow "
 		 "drops=%llu pages=%u; for L1's events intr-exits=%llu nmi-exits=%llu (entries to "
 		 "deliver L1's injection first=%llu); L2 cr8 "
-		 "writes=%llu; exceptions to L1=%llu", v->id, U(st->npf_filled),
-		 U(st->npf_reflected), U(st->npf_mmio), U(n->shadow.drops), n->shadow.pages,
-		 U(st->intr_exits), U(st->nmi_exits), U(st->exits_after_injection), U(st->cr8_writes), U(st->exc_converted));
+		 "writes=%llu; exceptions to L1=%llu; L2's own #DB=%llu #AC=%llu given back to L2",
+		 v->id, U(st->npf_filled), U(st->npf_reflected), U(st->npf_mmio),
+		 U(n->shadow.drops), n->shadow.pages, U(st->intr_exits), U(st->nmi_exits),
+		 U(st->exits_after_injection), U(st->cr8_writes), U(st->exc_converted),
+		 U(st->l2_db), U(st->l2_ac));
 	for (unsigned p = 0; p < NESTED_WATCH_PATTERNS; p++) {
 		const struct nested_watch_pattern_state *ps = &n->watch.p[p];
 		if (!ps->reported)

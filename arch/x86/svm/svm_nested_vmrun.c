@@ -90,11 +90,14 @@ static void l0_state(struct vcpu *v, struct nsvm_l0 *l0)
 	struct svm_nested *n = s->nested;
 	const struct svm_vm *sv = v->vm->arch;
 	const struct vmcb_control *c1 = &s->vmcb01->control;
-	/* vmcb01's static intercepts; the VINTR/IRET/#DB ones are L1's interrupt windows and
-	 * NMI tracking, nothing L2 needs. */
+	/* vmcb01's static intercepts; the VINTR/IRET ones are L1's interrupt windows and NMI
+	 * tracking, nothing L2 needs. #AC and #DB always, as for L1 (svm_vmcb.c): an L2 could
+	 * otherwise hold the physical CPU in a delivery loop (CVE-2015-5307, CVE-2015-8104)
+	 * whenever L1 does not intercept them; nestor gives back the ones L1 does not want
+	 * (svm_nested_exit.c, l2_exception). */
 	l0->intercept_cr = c1->intercept_cr;
 	l0->intercept_dr = 0;
-	l0->intercept_exceptions = 0;
+	l0->intercept_exceptions = (1u << X86_VECTOR_AC) | (1u << X86_VECTOR_DB);
 	l0->intercept_misc1 = c1->intercept_misc1 & ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
 	/* STGI/CLGI always: run natively by L2 they would clear the host's own GIF. */
 	l0->intercept_misc2 = c1->intercept_misc2 | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI;

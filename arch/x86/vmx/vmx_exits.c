@@ -78,19 +78,11 @@ static bool vmx_exit_tpr_below_threshold(struct vcpu *v)
 	return true;
 }
 
-/*
- * Exit reason 0 (SDM 27.2.2): an exception in the bitmap (vmx_vmcs.c) or a host NMI.
- * #UD is there only when the personality answers VMMCALL too: a hypercall, or the guest's
- * own #UD given back. #AC and #DB are there always, for the shared code to give back
- * (vm/exit_exception.c); #DB's exit qualification holds the DR6 bits the CPU did not
- * write (27.2.1, Table 27-1), and INT1 exits as a privileged software exception.
- */
-static bool vmx_exit_exception_nmi(struct vcpu *v)
+/* The #AC and #DB part, shared with L2's exits nestor keeps (vmx_nested_exit.c). */
+bool vmx_exit_ac_db(struct vcpu *v, uint32_t info, bool *handled)
 {
-	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
 	uint32_t type = info & INTR_INFO_TYPE_MASK, vector = info & INTR_INFO_VECTOR_MASK;
-	if (type == INTR_TYPE_HW_EXCEPTION && vector == X86_VECTOR_UD)
-		return vcpu_exit_hypercall(v, EXIT_REASON_EXCEPTION);
+	*handled = true;
 	if (type == INTR_TYPE_HW_EXCEPTION && vector == X86_VECTOR_AC)
 		return vcpu_exit_alignment_check(v);
 	if ((type == INTR_TYPE_HW_EXCEPTION || type == INTR_TYPE_PRIV_SW_EXCEPTION) &&
@@ -102,6 +94,27 @@ static bool vmx_exit_exception_nmi(struct vcpu *v)
 		};
 		return vcpu_exit_debug(v, &d);
 	}
+	*handled = false;
+	return true;
+}
+
+/*
+ * Exit reason 0 (SDM 27.2.2): an exception in the bitmap (vmx_vmcs.c) or a host NMI.
+ * #UD is there only when the personality answers VMMCALL too: a hypercall, or the guest's
+ * own #UD given back. #AC and #DB are there always, for the shared code to give back
+ * (vm/exit_exception.c); #DB's exit qualification holds the DR6 bits the CPU did not
+ * write (27.2.1, Table 27-1), and INT1 exits as a privileged software exception.
+ */
+static bool vmx_exit_exception_nmi(struct vcpu *v)
+{
+	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
+	uint32_t type = info & INTR_INFO_TYPE_MASK, vector = info & INTR_INFO_VECTOR_MASK;
+	bool handled, ok;
+	if (type == INTR_TYPE_HW_EXCEPTION && vector == X86_VECTOR_UD)
+		return vcpu_exit_hypercall(v, EXIT_REASON_EXCEPTION);
+	ok = vmx_exit_ac_db(v, info, &handled);
+	if (handled)
+		return ok;
 	v->stats.by_reason[EXIT_REASON_OTHER]++;
 	vmx_log_guest_state(v);
 	vm_stop_vcpu(v, "unexpected %s exit, interruption information %#x",

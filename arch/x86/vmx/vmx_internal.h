@@ -77,6 +77,9 @@ void vmx_guest_set_entry(const struct guest_entry *e);
 void vmx_guest_set_sipi(uint8_t vector);
 /* vmx_exits.c: decodes the exit and hands it to the shared handlers; false: stop. */
 bool vmx_handle_exit(struct vcpu *v, uint32_t reason);
+/* #AC, #DB and INT1 exits (reason 0, interruption information `info`) given back to the
+ * guest that runs, L1 or L2 (vm/exit_exception.c); *handled false for any other event. */
+bool vmx_exit_ac_db(struct vcpu *v, uint32_t info, bool *handled);
 /* vmx_exit_names.c */
 const char *vmx_exit_name(uint32_t basic_reason);
 const char *vmx_insn_error_name(uint32_t error);

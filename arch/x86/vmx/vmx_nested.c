@@ -223,9 +223,11 @@ static void nested_report(struct vcpu *v)
 	top_reasons(s->l1_by_reason, l1, sizeof(l1));
 	top_reasons(s->l0_by_reason, l0, sizeof(l0));
 	log_info("report: vcpu%u nvmx: L2 exits to L1 by reason:%s; kept by nestor:%s; "
-		 "synthesized interrupt=%llu nmi=%llu; shadow EPT fills=%llu drops=%llu pages=%u",
+		 "synthesized interrupt=%llu nmi=%llu; L2's own #DB/#AC given back to L2=%llu; "
+		 "shadow EPT fills=%llu drops=%llu pages=%u",
 		 v->id, l1[0] ? l1 : " none", l0[0] ? l0 : " none",
 		 (unsigned long long)s->synth_intr, (unsigned long long)s->synth_nmi,
+		 (unsigned long long)s->l2_exc_given_back,
 		 (unsigned long long)nx->sept.fills, (unsigned long long)nx->sept.drops,
 		 nx->sept.npages);
 	/* On Bochs the TSC counts instructions: the cost of each path in nestor. */

@@ -56,6 +56,7 @@ struct vmx_nested_stats {
 	uint64_t l0_by_reason[65];	/* L2 exits nestor kept (basic reason, 64 = other) */
 	uint64_t l1_by_reason[65];	/* L2 exits reflected to L1 */
 	uint64_t synth_intr, synth_nmi;	/* exits made for L1's own interrupts and NMIs */
+	uint64_t l2_exc_given_back;	/* L2's #DB / #AC L1 does not intercept, given back */
 	uint64_t hw_entry_fails;	/* vmcs02 refused by the CPU (kvm flavor: the CPU's check) */
 	/* TSC cycles nestor spent (on Bochs: emulated instructions): L1's VMREAD/VMWRITE,
 	 * the emulated entry (checks, vmcs02) and the reflected exit (vmcs12, vmcs01). */

@@ -71,7 +71,17 @@ static enum vcpu_nested_exit l0_exit(struct vcpu *v, const struct nvmx_exit *e)
 		if ((e->qual & 15) == 8 && ((e->qual >> 4) & 3) <= 1)
 			return l2_cr8(v, e->qual);
 		break;
-	case NVMX_EXIT_EXCEPTION_NMI:
+	case NVMX_EXIT_EXCEPTION_NMI: {
+		/* #DB or #AC of L2's that L1 does not intercept (vmcs02 always does,
+		 * nvmx_merge.c): back into L2, as for L1. l2_reinject's event, if any, is
+		 * replaced: both are benign, delivered serially (SDM 6.15, Table 6-5). */
+		bool handled, ok = vmx_exit_ac_db(v, e->intr_info, &handled);
+		if (handled) {
+			vmx_nested_of(v)->st.l2_exc_given_back++;
+			return ok ? NESTED_EXIT_DONE : NESTED_EXIT_STOP;
+		}
+		break;
+	}
 	case NVMX_EXIT_INIT:
 	case NVMX_EXIT_SIPI:
 		break;
