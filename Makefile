@@ -72,8 +72,8 @@ integration-only: $(BUILD)/nestor.efi | deps
 	$(PYTHON) -m pytest tests/integration -m "not hours and not extra" $(PYTEST_ARGS)
 
 # Tests left out of make check for its time whose ground others there cover in part (the
-# marker `extra`, e.g. the l1vmm matrix under nestor with L1 on one vCPU: make check runs
-# it with two). About 5 minutes.
+# marker `extra`, e.g. the l1vmm matrix under nestor with L1 on two vCPUs: make check runs
+# it with one). About 5 minutes.
 check-extra: $(BUILD)/nestor.efi l1 | deps
 	$(PYTHON) -m pytest tests/integration -m extra $(PYTEST_ARGS)
 
