@@ -46,6 +46,8 @@ svm_vmrun:
 	nop
 	vmrun
 	; #VMEXIT: RAX, RSP and RIP are the host's again; the other GPRs are the guest's.
+global svm_vmexit_rip
+svm_vmexit_rip:				; arch/x86/trap.c: a stray #DB here is the guest's
 	vmsave				; guest FS/GS/... -> guest VMCB (RAX = its address)
 
 	mov rax, [rsp + 8]
