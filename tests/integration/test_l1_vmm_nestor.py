@@ -13,7 +13,7 @@ import pytest
 from conftest import record_timing
 from l1_nestor import LAST_RUN, nestor_boot
 from l1vmm import INITRAMFS_L2LINUX, console_tail, run_scenarios
-from test_l1_vmm import judge_run, matrix_runs
+from test_l1_vmm import check_matrix, matrix_runs
 
 ACCEL = "tcg,thread=single"
 SEED_WARNING = "nested: seed "
@@ -48,20 +48,8 @@ def test_every_payload_under_nestor(l1_vcpus, capsys):
     result, runs = run_scenarios(nestor_l0(l1_vcpus), wanted, timeout_s=1800)
     record_timing(f"L1 boot running {len(wanted)} l1vmm scenarios (nestor L0 on QEMU, "
                   f"L1 {l1_vcpus} vCPU(s))", result.wall_s)
-    with capsys.disabled():
-        print(f"\nl1vmm matrix under nestor, L1 {l1_vcpus} vCPU(s): {len(runs)} of "
-              f"{len(wanted)} runs in {result.wall_s:.1f} s")
-        for (name, options), run in zip(wanted, runs):
-            print(f"  {name:13} {options['irqchip']:6} vcpus={options['vcpus']}: {run.word} "
-                  f"in {run.seconds} s")
-    assert not result.timed_out, "timed out\n" + console_tail(result)
-    assert len(runs) == len(wanted), f"{len(runs)} runs of {len(wanted)}\n" + console_tail(result)
-    failures = []
-    for (name, options), run in zip(wanted, runs):
-        for problem in judge_run(name, options, run):
-            failures.append(f"{name} {options}: {problem}")
-    failures += nestor_problems(expect_seed002=True)
-    assert not failures, "\n".join(failures)
+    check_matrix(f"l1vmm matrix under nestor, L1 {l1_vcpus} vCPU(s)", wanted, result, runs,
+                 capsys, nestor_problems(expect_seed002=True))
 
 
 # Without nested paging offered (`nested-paging=off`) KVM shadow-pages its guests: page faults
@@ -77,20 +65,13 @@ def test_payloads_without_nested_paging(capsys):
                                  timeout_s=1200)
     record_timing(f"L1 boot running {len(wanted)} l1vmm scenarios (nestor L0 on QEMU, "
                   f"nested-paging=off)", result.wall_s)
-    with capsys.disabled():
-        print(f"\nl1vmm under nestor without NPT: {len(runs)} of {len(wanted)} runs in "
-              f"{result.wall_s:.1f} s")
-    assert not result.timed_out, "timed out\n" + console_tail(result)
-    assert len(runs) == len(wanted), f"{len(runs)} runs of {len(wanted)}\n" + console_tail(result)
-    failures = [f"{name} {options}: {problem}" for (name, options), run in zip(wanted, runs)
-                for problem in judge_run(name, options, run)]
-    failures += nestor_problems(expect_seed002=False)
+    problems = nestor_problems(expect_seed002=False)
     text = LAST_RUN[0].text
     # L1 really shadow-paged: L2's page faults went to L1, and no nested page table of L1's.
     if "npf shadow-filled=0 reflected=0" not in text or " exception=0 " in text.split(
             "L2 exits reflected to L1=")[-1].split("\n")[0]:
-        failures.append("nestor's report does not show L1 shadow-paging its L2")
-    assert not failures, "\n".join(failures)
+        problems.append("nestor's report does not show L1 shadow-paging its L2")
+    check_matrix("l1vmm under nestor without NPT", wanted, result, runs, capsys, problems)
 
 
 # One configuration in make check, the most demanding (2 L2 vCPUs, split irqchip: 89 s);
