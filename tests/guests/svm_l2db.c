@@ -22,24 +22,14 @@ volatile uint32_t svm_l2db_target;
 #define VECTOR_DB 1
 #define DR6_B0 (1ull << 0)
 #define DR6_BS (1ull << 14)
-#define GATE_INTERRUPT 0x8e
 #define L2_VECTORS 32
 #define MAX_EXITS 8
-
-struct idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_high, reserved;
-} __attribute__((packed));
 
 static struct idt_gate idt[L2_VECTORS] __attribute__((aligned(16)));
 
 static struct idt_gate gate(const void *handler)
 {
-	uint64_t a = (uint64_t)(uintptr_t)handler;
-	return (struct idt_gate){ (uint16_t)a, GDT_CODE64, 0, GATE_INTERRUPT, (uint16_t)(a >> 16),
-				  (uint32_t)(a >> 32), 0 };
+	return svm_idt_gate((uint64_t)(uintptr_t)handler);
 }
 
 /* One L2 run; the exits L1 saw before the last, with DR6 at each #DB exit, go to codes/dr6. */

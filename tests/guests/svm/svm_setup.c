@@ -12,14 +12,6 @@
 #define EFER_SVME (1ull << 12)
 #define NPT_TABLE 0x7		/* P | RW | US: nested walks are user accesses (APM 15.25.5) */
 #define NPT_LEAF_2M 0x87
-#define GATE_INTERRUPT 0x8e
-
-struct idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_high, reserved;
-} __attribute__((packed));
 
 struct vmcb svm_vmcb __attribute__((aligned(4096)));
 static uint8_t hsave[4096] __attribute__((aligned(4096)));
@@ -50,8 +42,7 @@ static void build_l2_idt(void)
 {
 	uint64_t a = pa(l2_event);
 	for (unsigned v = 0; v < 256; v++)
-		l2_idt[v] = (struct idt_gate){ (uint16_t)a, GDT_CODE64, 0, GATE_INTERRUPT,
-					      (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };
+		l2_idt[v] = svm_idt_gate(a);
 }
 
 static void read_features(struct nsvm_features *f)
