@@ -71,7 +71,7 @@ void nestor_main(struct boot_info *bi)
 		log_error("cannot run a VM on this CPU: %s", why);
 		run_end(RUN_STATUS_CONFIG_ERROR);
 	}
-	if (!vm_create(&the_vm, bi, ops, ncpus)) {
+	if (!vm_create(&the_vm, bi, ops, ncpus, &host_acpi)) {
 		log_error("the VM could not be built (see above)");
 		run_end(RUN_STATUS_CONFIG_ERROR);
 	}

@@ -9,6 +9,10 @@ bool payload_load(struct vm *vm, const struct boot_info *bi, struct guest_entry 
 {
 	struct acpi_platform platform;
 	acpi_platform_defaults(&platform, vm->nvcpus);
+	if (vm->pm_timer_port) {
+		platform.pm_tmr_port = vm->pm_timer_port;
+		platform.pm_tmr_32bit = vm->pm_timer_32bit;
+	}
 	struct loader_result r;
 	enum loader_status st = loader_load(&vm->mem, bi->files, bi->nfiles, bi->options.append,
 					    &platform, &r);

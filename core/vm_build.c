@@ -6,6 +6,8 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "core/vcpu_report.h"
+#include "devices/acpi_pm.h"
+#include "drivers/host_acpi.h"
 #include "drivers/lapic.h"
 #include "drivers/run_end.h"
 #include "drivers/tsc.h"
@@ -127,6 +129,46 @@ static bool vm_create_devices(struct vm *vm)
 	return platform_register_devices(&vm->devices, &vm->io, &cfg, &cb);
 }
 
+/*
+ * pm-timer=host: the guest gets the host's ACPI PM timer, which its FADT then names, and
+ * reads it without an exit. Under emulation every exit costs tens of microseconds, more than
+ * Linux allows a calibration read (docs/performance.md: without this it cannot calibrate
+ * its TSC and takes the PM timer, at an exit per read, as its clock). The timer is a
+ * read-only counter of real time at the same 3.579545 MHz as nestor's own; the guest sees
+ * another origin, nothing else. Its ports must be the timer's alone: a port a device model
+ * of nestor's serves is not given away (nestor's own timer bytes at 0x608 excepted: the
+ * host's replaces them). PM1 status TMR_STS and its SCI stay nestor's (docs/devices.md).
+ */
+static void vm_choose_pm_timer(struct vm *vm, const struct boot_info *bi,
+			       const struct host_acpi *host)
+{
+	uint16_t port = host->pm_tmr_port;
+	if (bi->options.pm_timer == PM_TIMER_EMULATED) {
+		log_info("vm: ACPI PM timer: nestor's at %#x (pm-timer=emulated)", ACPI_PM_TMR_BLK);
+		return;
+	}
+	if (!port) {
+		log_info("vm: ACPI PM timer: nestor's at %#x: the host has none in I/O space",
+			 ACPI_PM_TMR_BLK);
+		return;
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		uint16_t p = (uint16_t)(port + i);
+		const struct io_bus_range *r = io_bus_find(&vm->io, p);
+		bool own_timer = p >= ACPI_PM_TMR_BLK && p < ACPI_PM_TMR_BLK + ACPI_PM_TMR_LEN;
+		if (r && !own_timer) {
+			log_warn("vm: ACPI PM timer: the host's at %#x overlaps nestor's %s at port %#x; "
+				 "nestor's emulated timer at %#x serves the guest", port, r->name, p,
+				 ACPI_PM_TMR_BLK);
+			return;
+		}
+	}
+	vm->pm_timer_port = port;
+	vm->pm_timer_32bit = host->pm_tmr_32bit;
+	log_info("vm: ACPI PM timer: the host's at port %#x (%u-bit), read without an exit "
+		 "(pm-timer=emulated for nestor's)", port, vm->pm_timer_32bit ? 32 : 24);
+}
+
 /* Whether a page holds only zeros: 64 bytes per step, ORed, so that an emulator runs one short
  * translated block per step (REPE SCASQ, one iteration per quad, took twice as long under
  * QEMU's TCG: docs/performance.md). */
@@ -156,7 +198,7 @@ static uint64_t vm_zero_ram(uint8_t *ram, uint64_t size)
 }
 
 bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops *ops,
-	       unsigned ncpus)
+	       unsigned ncpus, const struct host_acpi *host)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->mem.hva = (uint8_t *)bi->guest_ram;
@@ -190,6 +232,7 @@ bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops 
 	}
 	if (!vm_create_interrupts(vm, bi, apicv) || !vm_create_devices(vm))
 		return false;
+	vm_choose_pm_timer(vm, bi, host);
 
 	struct guest_entry entry;
 	if (!payload_load(vm, bi, &entry))

@@ -7,6 +7,7 @@
 #include "arch/x86/guest_entry.h"
 
 struct boot_info;
+struct host_acpi;
 struct virt_ops;
 struct vm;
 
@@ -15,7 +16,7 @@ struct vm;
  * then the backend's per-VM and per-vCPU state. False (logged) when anything is missing.
  */
 bool vm_create(struct vm *vm, const struct boot_info *bi, const struct virt_ops *ops,
-	       unsigned ncpus);
+	       unsigned ncpus, const struct host_acpi *host);
 /* Runs vCPU i on CPU i until the VM stops, prints the report and ends the run. */
 __attribute__((noreturn)) void vm_run(struct vm *vm, const struct virt_ops *ops);
 

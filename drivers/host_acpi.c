@@ -1,4 +1,4 @@
-/* host_acpi: the host firmware's ACPI tables, read for the CPU and I/O APIC list (MADT). */
+/* host_acpi: the host firmware's ACPI tables, read for the CPU and I/O APIC list (MADT) and the PM timer (FADT). */
 #include "drivers/host_acpi.h"
 
 #include <stddef.h>
@@ -17,6 +17,15 @@
 #define MADT_LOCAL_X2APIC 9
 #define MADT_LAPIC_ENABLED 1u
 #define MADT_LAPIC_ONLINE_CAPABLE 2u
+
+/* ACPI 6.5, 5.2.9, Table 5.9: FADT field offsets. */
+#define FADT_PM_TMR_BLK 76
+#define FADT_PM_TMR_LEN 91
+#define FADT_FLAGS 112
+#define FADT_X_PM_TMR_BLK 208	/* Generic Address Structure, 12 bytes */
+#define FADT_TMR_VAL_EXT (1u << 8)
+#define FADT_HW_REDUCED_ACPI (1u << 20)
+#define GAS_SYSTEM_IO 1
 
 static const void *phys(uint64_t pa)
 {
@@ -106,6 +115,36 @@ static void madt_parse(const uint8_t *t, uint32_t len, struct host_acpi *out)
 	}
 }
 
+/*
+ * The PM timer block: X_PM_TMR_BLK when the table is long enough to have it and it is set
+ * (5.2.9: it then supersedes PM_TMR_BLK), else PM_TMR_BLK with PM_TMR_LEN 4. Only a system
+ * I/O block of 4 ports is kept: that is what can be handed to a guest through the I/O
+ * permission map.
+ */
+static void fadt_parse(const uint8_t *t, uint32_t len, struct host_acpi *out)
+{
+	if (len < FADT_FLAGS + 4) {
+		log_warn("host ACPI: FADT too short (%u bytes)", len);
+		return;
+	}
+	out->has_fadt = true;
+	uint32_t flags = read32(t + FADT_FLAGS);
+	if (flags & FADT_HW_REDUCED_ACPI)
+		return;
+	uint64_t port = 0;
+	if (len >= FADT_X_PM_TMR_BLK + 12 && read64(t + FADT_X_PM_TMR_BLK + 4)) {
+		if (t[FADT_X_PM_TMR_BLK] != GAS_SYSTEM_IO)
+			return;
+		port = read64(t + FADT_X_PM_TMR_BLK + 4);
+	} else if (t[FADT_PM_TMR_LEN] == 4) {
+		port = read32(t + FADT_PM_TMR_BLK);
+	}
+	if (port > 0xfffc)
+		return;
+	out->pm_tmr_port = (uint16_t)port;
+	out->pm_tmr_32bit = flags & FADT_TMR_VAL_EXT;
+}
+
 void host_acpi_parse(uint64_t rsdp_pa, struct host_acpi *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -133,15 +172,21 @@ void host_acpi_parse(uint64_t rsdp_pa, struct host_acpi *out)
 		uint64_t pa = xsdt ? read64(root + off) : read32(root + off);
 		uint32_t len;
 		const uint8_t *t = acpi_table(pa, &len);
-		if (t && !memcmp(t, "APIC", 4)) {
+		if (t && !memcmp(t, "APIC", 4) && !out->has_madt)
 			madt_parse(t, len, out);
-			return;
-		}
+		else if (t && !memcmp(t, "FACP", 4) && !out->has_fadt)
+			fadt_parse(t, len, out);
 	}
 }
 
 void host_acpi_log(const struct host_acpi *a)
 {
+	if (a->pm_tmr_port)
+		log_info("host: ACPI PM timer at port %#x (%u-bit)", a->pm_tmr_port,
+			 a->pm_tmr_32bit ? 32 : 24);
+	else
+		log_info("host: no ACPI PM timer in I/O space (%s)",
+			 a->has_fadt ? "the FADT names none" : "no FADT");
 	if (!a->has_madt) {
 		log_info("host: no ACPI MADT from the firmware (%s): CPUs unknown",
 			 a->has_rsdp ? "tables present, MADT missing" : "no RSDP published");

@@ -1,4 +1,4 @@
-/* host_acpi: the host firmware's ACPI tables, read for the CPU and I/O APIC list (MADT). */
+/* host_acpi: the host firmware's ACPI tables, read for the CPU and I/O APIC list (MADT) and the PM timer (FADT). */
 #ifndef NESTOR_DRIVERS_HOST_ACPI_H
 #define NESTOR_DRIVERS_HOST_ACPI_H
 
@@ -26,6 +26,11 @@ struct host_acpi {
 	unsigned nioapics;
 	struct host_ioapic ioapics[HOST_ACPI_MAX_IOAPICS];
 	unsigned noverrides;		/* interrupt source overrides */
+	bool has_fadt;
+	/* The FADT's PM timer: an I/O port range of 4 bytes, 0 when there is none (hardware-
+	 * reduced ACPI, a memory-mapped block, or a port range that would run past 0xffff). */
+	uint16_t pm_tmr_port;
+	bool pm_tmr_32bit;		/* FADT flags TMR_VAL_EXT: 32-bit counter, else 24-bit */
 };
 
 /*

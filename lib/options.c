@@ -27,6 +27,7 @@ static const char *const fault_choices[] = { "none", "pf", "gp", "ud", "divide",
 					     "vmwrite", "invept", NULL };
 static const char *const apicv_choices[] = { "off", "on", NULL };
 static const char *const nested_paging_choices[] = { "on", "off", NULL };
+static const char *const pm_timer_choices[] = { "host", "emulated", NULL };
 
 static const struct option_desc option_table[] = {
 	{ "log", OPT_ENUM, offsetof(struct nestor_options, log_level), 0, log_level_choices,
@@ -55,6 +56,8 @@ static const struct option_desc option_table[] = {
 	{ "nested-paging", OPT_ENUM, offsetof(struct nestor_options, nested_paging), 0,
 	  nested_paging_choices, 0, 0,
 	  "nested paging for L1's guests (off: L1 uses shadow paging)" },
+	{ "pm-timer", OPT_ENUM, offsetof(struct nestor_options, pm_timer), 0, pm_timer_choices,
+	  0, 0, "the guest's ACPI PM timer: host (the host's, reads do not exit) or emulated" },
 };
 
 #define OPTION_COUNT (sizeof(option_table) / sizeof(option_table[0]))

@@ -37,6 +37,16 @@ enum nested_paging {
 	NESTED_PAGING_OFF,	/* not offered: L1 falls back to shadow paging */
 };
 
+/*
+ * The guest's ACPI PM timer (option pm-timer=). host: the host's own PM timer port, which the
+ * host firmware's FADT names, is given to the guest and its reads do not exit (a read-only
+ * counter: docs/devices.md); emulated: nestor's model at 0x608, every read an exit.
+ */
+enum pm_timer_mode {
+	PM_TIMER_HOST,
+	PM_TIMER_EMULATED,
+};
+
 /* The vIOAPIC model (apic/vioapic.h): some guests and VMMs need the older one. */
 enum ioapic_model {
 	IOAPIC_V20,	/* version 0x20, with the EOI register: Directed EOI is offered */
@@ -76,6 +86,7 @@ struct nestor_options {
 	char initrd[OPTIONS_PATH_MAX];
 	char append[OPTIONS_STRING_MAX];	/* payload command line */
 	enum nested_ept nested_ept;
+	enum pm_timer_mode pm_timer;
 };
 
 void options_set_defaults(struct nestor_options *o);

@@ -42,6 +42,12 @@ struct vm {
 	 * debug_fault), so the test suite sees how it is reported; 0 normally. */
 	unsigned test_fault;
 	struct vm_nested_offer nested;	/* what L1 is offered of nested virtualization */
+	/* The host's ACPI PM timer handed to the guest (pm-timer=host, core/vm_build.c): the
+	 * FADT names its port and the backends leave its 4 ports out of the I/O intercepts.
+	 * 0: nestor's emulated timer at 0x608 serves the guest. */
+	uint16_t pm_timer_port;
+	bool pm_timer_32bit;
+	bool pm_timer_write_logged;
 	/* What L1 is offered (vm/personality.h) and where CPUID's host answers come from. */
 	const struct personality *personality;
 	struct cpuid_host cpuid_host;
@@ -66,6 +72,11 @@ void vm_note_halted(struct vm *vm, struct vcpu *v, bool irqs_off);
 void vm_devices_tick(struct vm *vm);
 /* The earliest time (VM ns) the devices or this vCPU's LAPIC timer need attention. */
 uint64_t vm_next_deadline_ns(struct vm *vm, const struct vcpu *v);
+/*
+ * Clears, in an I/O permission map of one bit per port (SVM's IOPM, VMX's bitmaps A and B
+ * side by side), the ports the guest reaches directly: the host PM timer's, if passed.
+ */
+void vm_io_permmap_passthrough(const struct vm *vm, uint8_t *map);
 /* Guest port I/O through the device bus, at the VM's current time. */
 uint32_t vm_io_read(struct vm *vm, uint16_t port, unsigned size);
 void vm_io_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value);

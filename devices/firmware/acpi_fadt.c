@@ -10,6 +10,7 @@
 #define FADT_PWR_BUTTON (1u << 4)	/* 1: no fixed-feature power button */
 #define FADT_SLP_BUTTON (1u << 5)	/* 1: no fixed-feature sleep button */
 #define FADT_FIX_RTC (1u << 6)		/* 1: no RTC wake status in PM1 */
+#define FADT_TMR_VAL_EXT (1u << 8)	/* the PM timer counts 32 bits, not 24 */
 #define FADT_RESET_REG_SUP (1u << 10)	/* RESET_REG / RESET_VALUE are valid */
 
 /* ACPI 6.4, Table 5.11: IA-PC boot architecture flags. */
@@ -55,7 +56,7 @@ void acpi_fadt_build(struct acpi_fadt *f, const struct acpi_platform *p, uint32_
 	f->century = p->rtc_century;
 	f->iapc_boot_arch = BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_8042;
 	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BUTTON | FADT_SLP_BUTTON |
-		   FADT_FIX_RTC | FADT_RESET_REG_SUP;
+		   FADT_FIX_RTC | FADT_RESET_REG_SUP | (p->pm_tmr_32bit ? FADT_TMR_VAL_EXT : 0);
 	gas_io(&f->reset_reg, p->reset_port, 8, ACPI_GAS_ACCESS_BYTE);
 	f->reset_value = p->reset_value;
 	gas_io(&f->x_pm1a_evt_blk, p->pm1a_evt_port, 32, ACPI_GAS_ACCESS_WORD);

@@ -41,7 +41,8 @@ struct acpi_platform {
 	uint8_t ioapic_id;
 	uint16_t pm1a_evt_port;		/* 4 bytes: PM1 status, PM1 enable */
 	uint16_t pm1a_cnt_port;		/* 2 bytes: PM1 control (SCI_EN, SLP_TYP, SLP_EN) */
-	uint16_t pm_tmr_port;		/* 4 bytes: 24-bit 3.579545 MHz ACPI PM timer */
+	uint16_t pm_tmr_port;		/* 4 bytes: 3.579545 MHz ACPI PM timer */
+	bool pm_tmr_32bit;		/* FADT TMR_VAL_EXT: a 32-bit counter (nestor's is 24-bit) */
 	uint8_t sci_irq;		/* ISA IRQ, level triggered, active high */
 	uint16_t reset_port;
 	uint8_t reset_value;

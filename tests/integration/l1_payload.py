@@ -74,6 +74,7 @@ class L1Report:
     kvm_variant_error: Optional[str] = None                # why /init refused l1.kvm=
     kvm_files: Dict[str, Dict[str, str]] = field(default_factory=dict)  # kvm_intel -> file, sha256, taint
     end: Optional[str] = None                              # the "end:" line's text: the run's last
+    clock: Dict[str, str] = field(default_factory=dict)    # source -> tsc, tsc-mhz -> 2596.214 / none
 
 
 def l1_lines(console: str) -> List[str]:
@@ -118,6 +119,8 @@ def parse_console(console: str) -> L1Report:
             report.kvm_variant, report.kvm_variant_info = m.group(1), m.group(2)
         elif line.startswith("end: "):
             report.end = line[len("end: "):]
+        elif line.startswith("clock: "):
+            report.clock = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
     return report
 
 

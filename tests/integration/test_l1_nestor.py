@@ -16,3 +16,10 @@ def test_l1_linux_boots_on_two_vcpus_and_kvm_amd_finds_no_svm(nestor_efi):
     assert r.has("[nestor] vm: stopping: guest powered off (ACPI S5)")
     assert r.has("[nestor] report: vcpu1 exits=")
     assert not [l for l in r.nestor_lines() if "ERROR:" in l]
+    # The host's PM timer is passed through (pm-timer=host, the default): Linux calibrates
+    # its TSC against it (with nestor's emulated timer, an exit per read, it could not and
+    # ran on acpi_pm: docs/performance.md), and no PM-timer read is among the top exits.
+    assert r.has("[nestor] vm: ACPI PM timer: the host's at port 0x608"), r.nestor_lines()[:40]
+    assert report.clock.get("tsc-mhz", "none") != "none", report.lines
+    top = [l for l in r.nestor_lines() if "report: exit source " in l]
+    assert top and not [l for l in top if "port 0x608" in l], top

@@ -1,4 +1,4 @@
-/* test_host_acpi: RSDP/XSDT/RSDT walk and MADT parsing, including corrupted tables. */
+/* test_host_acpi: RSDP/XSDT/RSDT walk, MADT and FADT parsing, including corrupted tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include "tests/unit/capture.h"
 
 /* Tables are built in host memory; the parser's "physical" addresses are host pointers. */
-static uint8_t rsdp[36], xsdt[64], rsdt[64], madt[256], other[64];
+static uint8_t rsdp[36], xsdt[64], rsdt[64], madt[256], other[276];
 
 static void fix_checksum(uint8_t *t, uint32_t len, unsigned at)
 {
@@ -58,8 +58,19 @@ static void build_tables(int revision)
 	memcpy(madt + 4, &madt_len, 4);
 	fix_checksum(madt, madt_len, 9);
 
-	header(other, "FACP", 36);
-	fix_checksum(other, 36, 9);
+	/* An ACPI 6 FADT (276 bytes): PM_TMR_BLK 0x608 (PM_TMR_LEN 4), X_PM_TMR_BLK port 0xb008,
+	 * TMR_VAL_EXT set. */
+	memset(other, 0, sizeof(other));
+	header(other, "FACP", sizeof(other));
+	uint32_t tmr = 0x608, fflags = 1u << 8;
+	uint64_t xtmr = 0xb008;
+	memcpy(other + 76, &tmr, 4);
+	other[91] = 4;
+	memcpy(other + 112, &fflags, 4);
+	other[208] = 1;		/* GAS: system I/O */
+	other[209] = 32;
+	memcpy(other + 212, &xtmr, 8);
+	fix_checksum(other, sizeof(other), 9);
 
 	uint64_t a = (uintptr_t)other, b = (uintptr_t)madt;
 	header(xsdt, "XSDT", 36 + 16);
@@ -126,6 +137,73 @@ static void test_xsdt_madt(void **state)
 	assert_true(capture_contains("3 CPUs (APIC IDs 0,2,256)"));
 }
 
+static void refix_fadt(void)
+{
+	fix_checksum(other, sizeof(other), 9);
+}
+
+static void test_fadt_pm_timer(void **state)
+{
+	(void)state;
+	struct host_acpi a;
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_true(a.has_fadt);
+	assert_int_equal(a.pm_tmr_port, 0xb008);	/* X_PM_TMR_BLK supersedes PM_TMR_BLK */
+	assert_true(a.pm_tmr_32bit);
+	host_acpi_log(&a);
+	assert_true(capture_contains("host: ACPI PM timer at port 0xb008 (32-bit)"));
+
+	memset(other + 212, 0, 8);		/* no X_ block: the 32-bit field */
+	other[112 + 1] = 0;			/* TMR_VAL_EXT clear */
+	refix_fadt();
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_int_equal(a.pm_tmr_port, 0x608);
+	assert_false(a.pm_tmr_32bit);
+
+	other[91] = 3;				/* PM_TMR_LEN must be 4 */
+	refix_fadt();
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_int_equal(a.pm_tmr_port, 0);
+	host_acpi_log(&a);
+	assert_true(capture_contains("no ACPI PM timer in I/O space (the FADT names none)"));
+}
+
+static void test_fadt_pm_timer_not_passable(void **state)
+{
+	(void)state;
+	struct host_acpi a;
+	other[208] = 0;				/* X_PM_TMR_BLK in memory space */
+	refix_fadt();
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_true(a.has_fadt);
+	assert_int_equal(a.pm_tmr_port, 0);
+
+	build_tables(2);
+	uint64_t high = 0xfffe;			/* 4 ports would run past 0xffff */
+	memcpy(other + 212, &high, 8);
+	refix_fadt();
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_int_equal(a.pm_tmr_port, 0);
+
+	build_tables(2);
+	other[112 + 2] = 0x10;			/* flags bit 20: HW_REDUCED_ACPI */
+	refix_fadt();
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_int_equal(a.pm_tmr_port, 0);
+	assert_true(a.has_madt);		/* the MADT after it is still read */
+
+	build_tables(2);
+	uint32_t short_len = 100;		/* too short to hold the flags */
+	memcpy(other + 4, &short_len, 4);
+	fix_checksum(other, short_len, 9);
+	host_acpi_parse((uintptr_t)rsdp, &a);
+	assert_false(a.has_fadt);
+	assert_int_equal(a.pm_tmr_port, 0);
+	assert_true(capture_contains("FADT too short (100 bytes)"));
+	host_acpi_log(&a);
+	assert_true(capture_contains("no ACPI PM timer in I/O space (no FADT)"));
+}
+
 static void test_rsdt_for_acpi_1(void **state)
 {
 	(void)state;
@@ -184,6 +262,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_no_rsdp, setup),
 		cmocka_unit_test_setup(test_xsdt_madt, setup),
+		cmocka_unit_test_setup(test_fadt_pm_timer, setup),
+		cmocka_unit_test_setup(test_fadt_pm_timer_not_passable, setup),
 		cmocka_unit_test_setup(test_rsdt_for_acpi_1, setup),
 		cmocka_unit_test_setup(test_bad_checksums_are_not_trusted, setup),
 		cmocka_unit_test_setup(test_bad_entry_length_stops_the_walk, setup),

@@ -121,7 +121,7 @@ static void test_errors(void **state)
 	assert_false(parse("bogus=1"));
 	assert_string_equal(err, "unknown option 'bogus' (known: log, fault, smp, mem, personality, "
 				 "ioapic, apicv, ioapic-storm-guard, kernel, initrd, append, "
-				 "nested-paging)");
+				 "nested-paging, pm-timer)");
 	assert_false(parse("log=loud"));
 	assert_string_equal(err, "option log: bad value 'loud' (expected "
 				 "error|warn|info|debug|trace)");
@@ -139,6 +139,11 @@ static void test_errors(void **state)
 	assert_true(parse("personality=kvm nested-paging=off"));
 	assert_int_equal(o.personality, PERSONALITY_KVM);
 	assert_int_equal(o.nested_paging, NESTED_PAGING_OFF);
+	assert_int_equal(o.pm_timer, PM_TIMER_HOST);
+	assert_true(parse("pm-timer=emulated"));
+	assert_int_equal(o.pm_timer, PM_TIMER_EMULATED);
+	assert_false(parse("pm-timer=hpet"));
+	assert_string_equal(err, "option pm-timer: bad value 'hpet' (expected host|emulated)");
 	assert_false(parse("log"));
 	assert_string_equal(err, "'log' is not key=value");
 	/* the first bad word stops parsing; earlier words already applied */

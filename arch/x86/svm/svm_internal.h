@@ -22,7 +22,8 @@ struct svm_cpu {
 /* Per VM: shared by all its vCPUs. */
 struct svm_vm {
 	uint64_t ncr3;		/* nested page tables */
-	uint64_t iopm_pa;	/* 12 KiB, every port intercepted */
+	uint64_t iopm_pa;	/* 12 KiB, every port intercepted: vmcb02's (L2) */
+	uint64_t iopm01_pa;	/* 12 KiB, vmcb01's: every port but those passed to L1 */
 	uint64_t msrpm_pa;	/* 8 KiB */
 };
 

@@ -35,9 +35,10 @@ bool svm_vm_init(struct vm *vm)
 {
 	struct svm_vm *s = (struct svm_vm *)page_alloc(&nestor_pages, 1, 1);
 	uint64_t iopm = page_alloc(&nestor_pages, 3, 1);
+	uint64_t iopm01 = page_alloc(&nestor_pages, 3, 1);
 	uint64_t msrpm = page_alloc(&nestor_pages, 2, 1);
 	uint64_t ncr3 = pt_alloc_root();
-	if (!s || !iopm || !msrpm || !ncr3) {
+	if (!s || !iopm || !iopm01 || !msrpm || !ncr3) {
 		log_error("svm: out of pages for the VM's tables");
 		return false;
 	}
@@ -46,12 +47,17 @@ bool svm_vm_init(struct vm *vm)
 		log_error("svm: out of pages for the nested page tables");
 		return false;
 	}
-	/* Every port traps: the platform is entirely nestor's devices. */
+	/* Every port traps: the platform is nestor's devices, but for the host PM timer when it
+	 * is passed to L1. L2's map keeps that one too: L1 decides what L2 reaches, and its
+	 * map is merged with nestor's only by the exit path (svm_nested_exit.c). */
 	memset((void *)iopm, 0xff, 3 * 4096);
+	memset((void *)iopm01, 0xff, 3 * 4096);
+	vm_io_permmap_passthrough(vm, (uint8_t *)iopm01);
 	memset((void *)msrpm, 0xff, 2 * 4096);
 	msr_table_passthrough(svm_msrpm_allow, (void *)msrpm);
 	s->ncr3 = ncr3;
 	s->iopm_pa = iopm;
+	s->iopm01_pa = iopm01;
 	s->msrpm_pa = msrpm;
 	vm->arch = s;
 	svm_nested_offer(vm);

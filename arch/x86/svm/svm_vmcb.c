@@ -131,7 +131,7 @@ bool svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry)
 	c->intercept_exceptions = (1u << X86_VECTOR_AC) | (1u << X86_VECTOR_DB);
 	if (vm_hypercalls_need_ud_intercept(v->vm))
 		c->intercept_exceptions |= 1u << X86_VECTOR_UD;
-	c->iopm_base_pa = sv->iopm_pa;
+	c->iopm_base_pa = sv->iopm01_pa;
 	c->msrpm_base_pa = sv->msrpm_pa;
 	c->asid = v->id + 1;		/* ASID 0 is the host's */
 	c->np_control = 1;		/* NP_ENABLE */

@@ -26,8 +26,9 @@ struct vmx_cpu {
 struct vmx_vm {
 	uint64_t eptp;
 	uint64_t msr_bitmap_pa;		/* 4 KiB */
-	uint64_t io_bitmap_a_pa;	/* ports 0000-7fff, every bit set */
+	uint64_t io_bitmap_a_pa;	/* ports 0000-7fff, every bit set: vmcs02's (L2) */
 	uint64_t io_bitmap_b_pa;	/* ports 8000-ffff */
+	uint64_t io_bitmaps01_pa;	/* A and B of vmcs01: every port but those passed to L1 */
 	struct vmx_nested_vm *nested;	/* VMX offered to L1 (vmx_nested.h), or NULL */
 };
 

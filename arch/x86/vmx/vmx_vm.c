@@ -52,8 +52,9 @@ bool vmx_vm_init(struct vm *vm)
 	struct vmx_vm *x = (struct vmx_vm *)page_alloc(&nestor_pages, 1, 1);
 	uint64_t msr_bitmap = page_alloc(&nestor_pages, 1, 1);
 	uint64_t io_bitmaps = page_alloc(&nestor_pages, 2, 1);
+	uint64_t io_bitmaps01 = page_alloc(&nestor_pages, 2, 1);
 	uint64_t ept = pt_alloc_root();
-	if (!x || !msr_bitmap || !io_bitmaps || !ept) {
+	if (!x || !msr_bitmap || !io_bitmaps || !io_bitmaps01 || !ept) {
 		log_error("vmx: out of pages for the VM's tables");
 		return false;
 	}
@@ -61,14 +62,19 @@ bool vmx_vm_init(struct vm *vm)
 		log_error("vmx: out of pages for the EPT");
 		return false;
 	}
-	/* Every port exits: the platform is entirely nestor's devices. */
+	/* Every port exits: the platform is nestor's devices, but for the host PM timer when it
+	 * is passed to L1 (bitmaps A and B side by side are one bit per port). L2's bitmaps
+	 * keep that one too: L1 decides what L2 reaches (nvmx_exit_route.c). */
 	memset((void *)io_bitmaps, 0xff, 2 * 4096);
+	memset((void *)io_bitmaps01, 0xff, 2 * 4096);
+	vm_io_permmap_passthrough(vm, (uint8_t *)io_bitmaps01);
 	memset((void *)msr_bitmap, 0xff, 4096);
 	msr_table_passthrough(vmx_msr_bitmap_allow, (void *)msr_bitmap);
 	x->eptp = ept | EPTP_WB_4LEVEL;
 	x->msr_bitmap_pa = msr_bitmap;
 	x->io_bitmap_a_pa = io_bitmaps;
 	x->io_bitmap_b_pa = io_bitmaps + 4096;
+	x->io_bitmaps01_pa = io_bitmaps01;
 	vm->arch = x;
 	if (!vmx_nested_vm_init(vm, &vmx_host_msrs))
 		return false;

@@ -103,8 +103,8 @@ static void vmx_vmcs_controls(struct vcpu *v)
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VMCS_CR0_MASK, vmx_cfg.cr0_mask);
 	vmcs_write(VMCS_CR4_MASK, vmx_cfg.cr4_mask);
-	vmcs_write(VMCS_IO_BITMAP_A, xv->io_bitmap_a_pa);
-	vmcs_write(VMCS_IO_BITMAP_B, xv->io_bitmap_b_pa);
+	vmcs_write(VMCS_IO_BITMAP_A, xv->io_bitmaps01_pa);
+	vmcs_write(VMCS_IO_BITMAP_B, xv->io_bitmaps01_pa + 4096);
 	vmcs_write(VMCS_MSR_BITMAP, xv->msr_bitmap_pa);
 	vmcs_write(VMCS_TSC_OFFSET, 0);
 	vmcs_write(VMCS_EPT_POINTER, xv->eptp);
