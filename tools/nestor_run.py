@@ -41,7 +41,12 @@ ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 END_LINE = re.compile(r"\[nestor\] run ended: status (0x[0-9a-f]+|0) \(([^)]*)\)")
 BANNER = "[nestor] nestor "
 
-DEFAULT_CPU = {"qemu": "max", "bochs": "corei7_ivy_bridge_3770k"}
+# QEMU's TCG `max` is AuthenticAMD family 0Fh (a K8): with SVM and nested paging it is a CPU
+# that never existed, and Linux 6.1 on family 0Fh searches all 256 PCI buses for an AGP bridge
+# twice (33k exits under nestor, about 2 s per boot: docs/performance.md). Family 17h (Zen) is
+# what SVM hosts with NPT are; every QEMU run, with nestor or without, uses this one model.
+QEMU_CPU = "max,family=23"
+DEFAULT_CPU = {"qemu": QEMU_CPU, "bochs": "corei7_ivy_bridge_3770k"}
 RFB_BIND_FAILED = "RFB could not bind any port"
 BOCHS_START_ATTEMPTS = 4
 

@@ -72,8 +72,12 @@ const struct msr_desc msr_table[] = {
 	{ 0xc0010010, 0xc0010010, "SYSCFG", MSR_KIND_CONST, 0, MSR_AMD, ALWAYS, 0, "0" },
 	{ 0xc0010015, 0xc0010015, "HWCR", MSR_KIND_CONST_WI, 0, MSR_AMD, ALWAYS, 0,
 	  "0; writes ignored" },
+	{ 0xc001001f, 0xc001001f, "NB_CFG", MSR_KIND_CONST_WI, 0, MSR_AMD, ALWAYS, 0,
+	  "0; writes ignored, as KVM (Linux sets EnableCf8ExtCfg on families 10h-17h)" },
 	{ 0xc0010055, 0xc0010055, "INT_PENDING_MSG", MSR_KIND_CONST, 0, MSR_AMD, ALWAYS, 0,
 	  "0 (no C1E, no SMI on I/O trap)" },
+	{ 0xc0010058, 0xc0010058, "MMIO_CONF_BASE", MSR_KIND_CONST_WI, 0, MSR_AMD, ALWAYS, 0,
+	  "0 (no MMCONFIG window); writes ignored, as KVM" },
 	{ 0xc0010114, 0xc0010114, "VM_CR", MSR_KIND_VM_CR, 0, MSR_AMD, ALWAYS, 0,
 	  "with nested SVM: the vCPU's (SVMDIS, LOCK as APM 15.30.1); else the personality's "
 	  "value (locked), writes #GP" },
@@ -81,6 +85,8 @@ const struct msr_desc msr_table[] = {
 	  "kept (4 KiB aligned, within MAXPHYADDR); nestor never writes the page" },
 	{ 0xc0011029, 0xc0011029, "DE_CFG", MSR_KIND_STORED, 0, MSR_AMD, ALWAYS, 0,
 	  "kept as written" },
+	{ 0xc001102a, 0xc001102a, "BU_CFG2", MSR_KIND_CONST_WI, 0, MSR_AMD, ALWAYS, 0,
+	  "0; writes ignored, as KVM" },
 };
 const unsigned msr_table_count = sizeof(msr_table) / sizeof(msr_table[0]);
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+from nestor_run import QEMU_CPU  # noqa: E402  (the one QEMU CPU model of every run)
 L1_DIR = REPO / "build" / "l1"
 VMLINUX = L1_DIR / "vmlinux"
 VMLINUZ = L1_DIR / "vmlinuz"      # the same kernel as Debian ships it: bzImage with an EFI stub
@@ -211,7 +213,7 @@ def check_l1_boot(boot: Boot, *, cpus: int = 2, expect_svm: bool,
     return report
 
 
-def qemu_command(kernel: Path, initrd: Path, cmdline: str, *, cpu: str = "max", smp: int = 2,
+def qemu_command(kernel: Path, initrd: Path, cmdline: str, *, cpu: str = QEMU_CPU, smp: int = 2,
                  mem_mb: int = 512, accel: str = "tcg") -> List[str]:
     """QEMU TCG booting vmlinux through its PVH note, serial console on stdout."""
     return ["qemu-system-x86_64", "-accel", accel, "-machine", "q35", "-cpu", cpu,
@@ -245,7 +247,7 @@ def run_streaming(command: List[str], timeout_s: float, echo=None) -> BootResult
                       status=status, wall_s=time.monotonic() - start, to_init_s=to_init)
 
 
-def direct_qemu(cpu: str = "max", smp: int = 2, mem_mb: int = 512, accel: str = "tcg",
+def direct_qemu(cpu: str = QEMU_CPU, smp: int = 2, mem_mb: int = 512, accel: str = "tcg",
                 echo=None) -> Boot:
     """A launcher booting the kernel directly under QEMU TCG (no nestor): the reference.
     accel "tcg" runs one host thread per vCPU (MTTCG); "tcg,thread=single" runs all vCPUs
@@ -302,7 +304,7 @@ def bench(boot: Boot, runs: int, label: str, kernel: Path = VMLINUX, initrd: Pat
 def main() -> int:
     parser = argparse.ArgumentParser(description="Boot the L1 payload directly under QEMU TCG.")
     parser.add_argument("action", choices=["boot", "bench"])
-    parser.add_argument("--cpu", default="max", help="QEMU -cpu model (e.g. max,-svm)")
+    parser.add_argument("--cpu", default=QEMU_CPU, help="QEMU -cpu model (default %(default)s)")
     parser.add_argument("--smp", type=int, default=2)
     parser.add_argument("--mem", type=int, default=512, help="MiB")
     parser.add_argument("--accel", default="tcg", help="QEMU -accel (e.g. tcg,thread=single)")

@@ -38,7 +38,7 @@ def assert_clean_end(r):
 
 
 def test_qemu_max_boots_and_decodes_svm(nestor_efi):
-    r = boot("qemu", "max", smp=2)
+    r = boot("qemu", nestor_run.QEMU_CPU, smp=2)
     assert_clean_end(r)
     assert r.emulator_rc == 33          # QEMU's own exit status agrees with the log
     t = caps(r)
@@ -99,7 +99,7 @@ def crash_report_ok(r, function):
     ("panic", "debug_fault_panic", "PANIC on cpu 0:"),
 ])
 def test_qemu_deliberate_fault_prints_dump_and_crash_status(nestor_efi, fault, function, what):
-    r = boot("qemu", "max", options=["fault=" + fault])
+    r = boot("qemu", nestor_run.QEMU_CPU, options=["fault=" + fault])
     assert r.has(what), r.text
     crash_report_ok(r, function)
     assert r.emulator_rc == 253
@@ -114,7 +114,7 @@ def test_bochs_deliberate_fault(nestor_efi):
 
 
 def test_unknown_option_is_a_clear_error(nestor_efi):
-    r = boot("qemu", "max", options=["log=debug", "colour=blue"])
+    r = boot("qemu", nestor_run.QEMU_CPU, options=["log=debug", "colour=blue"])
     assert r.status == nestor_run.STATUS_CONFIG_ERROR, r.text
     assert r.has("[nestor] ERROR: \\nestor.cfg: unknown option 'colour' (known: log, fault, smp, mem, personality,")
     assert r.exit_code == 251
@@ -122,7 +122,7 @@ def test_unknown_option_is_a_clear_error(nestor_efi):
 
 
 def test_log_level_applies(nestor_efi):
-    r = boot("qemu", "max", options=["log=warn"])
+    r = boot("qemu", nestor_run.QEMU_CPU, options=["log=warn"])
     assert r.status == nestor_run.STATUS_PASS, r.text
     assert r.has("[nestor] nestor 0.1.0")                   # the banner always prints
     assert not r.has("[nestor] caps |")                     # info lines are filtered

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import nestor_run
 from guestlib import (GUESTS, NESTOR, QEMU_TCG, GuestRun, GuestSpec,
                       check_guest, judge, parse_output)
 
@@ -23,7 +24,7 @@ TIMEOUT_S = 30
 
 
 def qemu_command(kernel: Path, cmdline: str, accel: str = "tcg", machine: str = "q35",
-                 cpu: str = "max", smp: int = 2) -> list:
+                 cpu: str = nestor_run.QEMU_CPU, smp: int = 2) -> list:
     """The platform the guests are written for: QEMU with debug-exit and pc-testdev."""
     cmd = ["qemu-system-x86_64", "-accel", accel, "-machine", machine, "-cpu", cpu,
            "-smp", str(smp), "-m", "256", "-nodefaults", "-display", "none", "-no-reboot",

@@ -86,7 +86,7 @@ def test_a_patch_changes_only_its_modules(variant):
 @pytest.fixture(scope="module")
 def qemu_runs():
     """Every variant booted once under QEMU (two at a time), and one unknown variant."""
-    boot = direct_qemu(cpu="max", accel="tcg,thread=single")
+    boot = direct_qemu(accel="tcg,thread=single")
 
     def run(variant):
         return variant, boot(VMLINUX, INITRAMFS, DEFAULT_CMDLINE + " l1.kvm=" + variant, 180.0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from l1_payload import (INITRAMFS, KVM_MODULES, L1_DIR, REPO, check_l1_boot, check_report,
+from l1_payload import (INITRAMFS, KVM_MODULES, L1_DIR, QEMU_CPU, REPO, check_l1_boot, check_report,
                         direct_qemu, parse_console)
 
 GOOD_CONSOLE = """\
@@ -145,13 +145,14 @@ def timed(boot, label, capsys):
 # vCPUs on a kernel instruction that KVM_CREATE_VM's static-key patching rewrites while the other
 # vCPU executes it (docs/l1.md, "Known QEMU problem"). The boot without SVM creates no VM.
 def test_reference_cpu_max_loads_kvm_amd(capsys):
-    boot = direct_qemu(cpu="max", accel="tcg,thread=single")
-    report = check_l1_boot(timed(boot, "qemu-direct -cpu max (single-threaded TCG)", capsys),
+    boot = direct_qemu(accel="tcg,thread=single")
+    report = check_l1_boot(timed(boot, f"qemu-direct -cpu {QEMU_CPU} (single-threaded TCG)", capsys),
                            cpus=2, expect_svm=True)
     assert report.vendor == "AuthenticAMD"
 
 
 def test_reference_without_svm_reports_no_svm(capsys):
-    report = check_l1_boot(timed(direct_qemu(cpu="max,-svm"), "qemu-direct -cpu max,-svm", capsys),
+    report = check_l1_boot(timed(direct_qemu(cpu=QEMU_CPU + ",-svm"),
+                                        f"qemu-direct -cpu {QEMU_CPU},-svm", capsys),
                            cpus=2, expect_svm=False)
     assert not any(p.startswith("l2-guest") for p in report.probe)

@@ -195,14 +195,14 @@ def check_matrix(label, wanted, result, runs, capsys, more_failures=()):
 
 def test_every_payload_in_both_irqchip_modes(capsys):
     wanted = matrix_runs()
-    result, runs = run_scenarios(direct_qemu(cpu="max", accel=ACCEL), wanted, timeout_s=900)
+    result, runs = run_scenarios(direct_qemu(accel=ACCEL), wanted, timeout_s=900)
     record_timing(f"L1 boot running {len(wanted)} l1vmm scenarios (QEMU L0, stock KVM)",
                   result.wall_s)
     check_matrix("l1vmm matrix", wanted, result, runs, capsys)
 
 
 def boot_linux_as_l2(options):
-    boot = direct_qemu(cpu="max", accel=ACCEL, mem_mb=1024)
+    boot = direct_qemu(accel=ACCEL, mem_mb=1024)
     return run_scenarios(boot, [("linux", options)], initrd=INITRAMFS_L2LINUX, timeout_s=600)
 
 
