@@ -7,8 +7,8 @@
 
 #include "devices/firmware/acpi_platform.h"
 
-/* Largest DSDT acpi_dsdt_build() writes (header plus the \_S5 object). */
-#define ACPI_DSDT_MAX 64u
+/* Largest DSDT acpi_dsdt_build() writes (header, \_S5 and the keyboard controller). */
+#define ACPI_DSDT_MAX 128u
 
 /* Writes the DSDT for p into buf (ACPI_DSDT_MAX bytes), seals it, returns its length. */
 size_t acpi_dsdt_build(uint8_t *buf, const struct acpi_platform *p);

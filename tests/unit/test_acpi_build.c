@@ -145,6 +145,8 @@ static void test_facs(void **state)
 	assert_int_equal(f[32], 2);
 }
 
+#define KBD_AML_LEN 53u	/* the keyboard controller after \\_S5 */
+
 static void test_dsdt_s5_aml(void **state)
 {
 	(void)state;
@@ -153,8 +155,26 @@ static void test_dsdt_s5_aml(void **state)
 	/* Name (_S5, Package (4) { 5, 5, Zero, Zero }) */
 	static const uint8_t aml[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
 				       0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
-	assert_int_equal(rd(d + 4, 4), 36 + sizeof(aml));
+	assert_int_equal(rd(d + 4, 4), 36 + sizeof(aml) + KBD_AML_LEN);
 	assert_memory_equal(d + 36, aml, sizeof(aml));
+}
+
+/* Scope (\_SB) { Device (KBD) { Name (_HID, EisaId ("PNP0303")) Name (_CRS, ...) } }, as iasl
+ * compiles it (test_acpi_build_iasl round-trips the whole table). */
+static void test_dsdt_keyboard_aml(void **state)
+{
+	(void)state;
+	struct acpi_layout l = build(2);
+	const uint8_t *d = table(l.dsdt, "DSDT");
+	static const uint8_t kbd[] = {
+		0x10, 0x34, '_', 'S', 'B', '_', 0x5B, 0x82, 0x2D, 'K', 'B', 'D', '_',
+		0x08, '_', 'H', 'I', 'D', 0x0C, 0x41, 0xD0, 0x03, 0x03,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x18, 0x0A, 0x15,
+		0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01, 0x01,	/* IO (Decode16, 0x60, 0x60, 1, 1) */
+		0x47, 0x01, 0x64, 0x00, 0x64, 0x00, 0x01, 0x01,	/* IO (Decode16, 0x64, 0x64, 1, 1) */
+		0x22, 0x02, 0x00, 0x79, 0x00 };			/* IRQNoFlags () {1}, end tag */
+	_Static_assert(sizeof(kbd) == KBD_AML_LEN, "KBD_AML_LEN");
+	assert_memory_equal(d + 36 + 14, kbd, sizeof(kbd));
 }
 
 static void test_dsdt_small_slp_typ_uses_constant_opcodes(void **state)
@@ -165,12 +185,12 @@ static void test_dsdt_small_slp_typ_uses_constant_opcodes(void **state)
 	acpi_platform_defaults(&p, 1);
 	p.s5_slp_typ = 0;
 	static const uint8_t zero[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0, 0, 0, 0 };
-	assert_int_equal(acpi_dsdt_build(buf, &p), 36 + sizeof(zero));
+	assert_int_equal(acpi_dsdt_build(buf, &p), 36 + sizeof(zero) + KBD_AML_LEN);
 	assert_memory_equal(buf + 36, zero, sizeof(zero));
-	assert_int_equal(sum(buf, 36 + sizeof(zero)), 0);
+	assert_int_equal(sum(buf, 36 + sizeof(zero) + KBD_AML_LEN), 0);
 	p.s5_slp_typ = 1;
 	static const uint8_t one[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 1, 1, 0, 0 };
-	assert_int_equal(acpi_dsdt_build(buf, &p), 36 + sizeof(one));
+	assert_int_equal(acpi_dsdt_build(buf, &p), 36 + sizeof(one) + KBD_AML_LEN);
 	assert_memory_equal(buf + 36, one, sizeof(one));
 }
 
@@ -298,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fadt_fields, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_facs, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_s5_aml, setup, vm_teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_keyboard_aml, setup, vm_teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_small_slp_typ_uses_constant_opcodes, setup,
 						vm_teardown),
 		cmocka_unit_test_setup_teardown(test_madt_entries, setup, vm_teardown),
