@@ -73,7 +73,7 @@ integration-only: $(BUILD)/nestor.efi | deps
 
 # Tests left out of make check for its time whose ground others there cover in part (the
 # marker `extra`, e.g. the l1vmm matrix under nestor with L1 on two vCPUs: make check runs
-# it with one). About 5 minutes.
+# it with one, and Linux as L2 with L1 on two vCPUs). About 5 minutes.
 check-extra: $(BUILD)/nestor.efi l1 | deps
 	$(PYTHON) -m pytest tests/integration -m extra $(PYTEST_ARGS)
 
