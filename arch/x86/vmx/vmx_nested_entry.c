@@ -81,15 +81,27 @@ static void entry_msr_load(struct vcpu *v, const struct vmcs12 *v12, struct vmcs
 	}
 }
 
-/* vmcs02's MSR bitmap: nestor's, with the MSRs nestor passes following L1's bitmap. */
+/*
+ * The MSRs whose vmcs02 bit follows L1's bitmap: those nestor passes, and the x2APIC TPR
+ * (808h), which nestor intercepts for L1 but which vmcs12's "virtualize x2APIC mode" makes
+ * an access to L1's virtual-APIC page for L2 (SDM 29.5): vmcs02, with that control and L1's
+ * page, lets the CPU virtualize it (nvmx_msr_intercept02 decides). Intercepted, it reached
+ * nestor's x2APIC handler and wrote L2's TPR into L1's own vLAPIC.
+ */
+static uint32_t merged_msr(const struct vmx_nested_vm *nv, unsigned i)
+{
+	return i < nv->npass ? nv->pass_msrs[i] : 0x808;
+}
+
+/* vmcs02's MSR bitmap: nestor's, with the MSRs above following L1's bitmap. */
 static void merge_msr_bitmap(struct vcpu *v, const struct vmcs12 *v12)
 {
 	const struct vmx_nested_vm *nv = vmx_nested_vm(v);
 	const uint8_t *l0 = (const uint8_t *)(uintptr_t)((const struct vmx_vm *)v->vm->arch)->msr_bitmap_pa;
 	uint8_t *b = vmx_nested_of(v)->msr_bitmap02;
 
-	for (unsigned i = 0; i < nv->npass; i++) {
-		uint32_t msr = nv->pass_msrs[i];
+	for (unsigned i = 0; i <= nv->npass; i++) {
+		uint32_t msr = merged_msr(nv, i);
 		unsigned base = msr >= 0xc0000000u ? 1024 : 0, idx = msr & 0x1fff;
 		for (unsigned w = 0; w < 2; w++) {
 			unsigned byte = base + w * 2048 + idx / 8, bit = 1u << (idx % 8);
