@@ -50,29 +50,6 @@ static void aml_integer(struct aml *a, uint8_t v)
 	}
 }
 
-/*
- * Name (_S5, Package (4) { slp_typ, slp_typ, 0, 0 }): SLP_TYPa for PM1a_CNT,
- * SLP_TYPb for the (absent) PM1b_CNT, then two reserved elements.
- * Emitted: 08 '_S5_' 12 <pkglen> 04 <slp_typ> <slp_typ> 00 00.
- */
-static void aml_s5(struct aml *a, uint8_t slp_typ)
-{
-	aml_byte(a, AML_NAME_OP);
-	memcpy(a->p + a->len, "_S5_", 4);	/* NameSeg: 4 chars, '_' padded */
-	a->len += 4;
-	aml_byte(a, AML_PACKAGE_OP);
-	size_t pkglen_at = a->len;
-	aml_byte(a, 0);				/* PkgLength, patched below */
-	aml_byte(a, 4);				/* NumElements */
-	aml_integer(a, slp_typ);
-	aml_integer(a, slp_typ);
-	aml_integer(a, 0);
-	aml_integer(a, 0);
-	/* PkgLength counts itself and everything after it up to the package's end. */
-	a->p[pkglen_at] = (uint8_t)(a->len - pkglen_at);
-	_Static_assert(1 + 1 + 4 * 2 <= AML_PKGLEN_1BYTE_MAX, "one-byte PkgLength");
-}
-
 static void aml_bytes(struct aml *a, const void *p, size_t n)
 {
 	memcpy(a->p + a->len, p, n);
@@ -89,6 +66,26 @@ static size_t aml_open(struct aml *a)
 static void aml_close(struct aml *a, size_t pkglen_at)
 {
 	a->p[pkglen_at] = (uint8_t)(a->len - pkglen_at);
+}
+
+/*
+ * Name (_S5, Package (4) { slp_typ, slp_typ, 0, 0 }): SLP_TYPa for PM1a_CNT,
+ * SLP_TYPb for the (absent) PM1b_CNT, then two reserved elements.
+ * Emitted: 08 '_S5_' 12 <pkglen> 04 <slp_typ> <slp_typ> 00 00.
+ */
+static void aml_s5(struct aml *a, uint8_t slp_typ)
+{
+	aml_byte(a, AML_NAME_OP);
+	aml_bytes(a, "_S5_", 4);		/* NameSeg: 4 chars, '_' padded */
+	aml_byte(a, AML_PACKAGE_OP);
+	size_t pkglen = aml_open(a);
+	aml_byte(a, 4);				/* NumElements */
+	aml_integer(a, slp_typ);
+	aml_integer(a, slp_typ);
+	aml_integer(a, 0);
+	aml_integer(a, 0);
+	aml_close(a, pkglen);
+	_Static_assert(1 + 1 + 4 * 2 <= AML_PKGLEN_1BYTE_MAX, "one-byte PkgLength");
 }
 
 /*
