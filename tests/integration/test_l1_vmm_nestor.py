@@ -24,8 +24,7 @@ SEED_WARNING = "nested: seed "
 # undone, KVM's catch-up for an unstable host TSC (l1_tsc_words), where the run before passed.
 # What marked L1's TSC unstable there is not established (a suspect: the clocksource watchdog
 # against the host's PM timer, which pm-timer=host now gives L1).
-def l1_words(l1_vcpus):
-    return "tsc=reliable"
+L1_TSC = "tsc=reliable"
 
 
 def nestor_l0(smp, mem_mb=512, options=()):
@@ -55,7 +54,7 @@ def nestor_problems(expect_seed002):
 def test_every_payload_under_nestor(l1_vcpus, capsys):
     wanted = matrix_runs()
     result, runs = run_scenarios(nestor_l0(l1_vcpus), wanted, timeout_s=1800,
-                                 extra=l1_words(l1_vcpus))
+                                 extra=L1_TSC)
     record_timing(f"L1 boot running {len(wanted)} l1vmm scenarios (nestor L0 on QEMU, "
                   f"L1 {l1_vcpus} vCPU(s))", result.wall_s)
     check_matrix(f"l1vmm matrix under nestor, L1 {l1_vcpus} vCPU(s)", wanted, result, runs,
@@ -72,7 +71,7 @@ NO_NPT_PAYLOADS = ("cpuid", "xapic", "tpr", "lapic_timer", "ioapic", "nmi", "wil
 def test_payloads_without_nested_paging(capsys):
     wanted = [(name, options) for name, options in matrix_runs() if name in NO_NPT_PAYLOADS]
     result, runs = run_scenarios(nestor_l0(1, options=("nested-paging=off",)), wanted,
-                                 timeout_s=1200, extra=l1_words(1))
+                                 timeout_s=1200, extra=L1_TSC)
     record_timing(f"L1 boot running {len(wanted)} l1vmm scenarios (nestor L0 on QEMU, "
                   f"nested-paging=off)", result.wall_s)
     problems = nestor_problems(expect_seed002=False)
@@ -94,7 +93,7 @@ def test_linux_as_l2_under_nestor(l1_vcpus, irqchip, vcpus, capsys):
     options = {"irqchip": irqchip, "vcpus": vcpus, "timeout": 600, "stall": 120}
     result, runs = run_scenarios(nestor_l0(l1_vcpus, mem_mb=1024), [("linux", options)],
                                  initrd=INITRAMFS_L2LINUX, timeout_s=900,
-                                 extra=l1_words(l1_vcpus))
+                                 extra=L1_TSC)
     record_timing(f"L1 boot running Linux as L2 ({irqchip}, {vcpus} vCPUs, nestor L0 on QEMU, "
                   f"L1 {l1_vcpus} vCPU(s))", result.wall_s)
     run = runs[0] if runs else None
