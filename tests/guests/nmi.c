@@ -49,6 +49,44 @@ static unsigned nmis(void)
 	return this_cpu()->irq_count[VEC_NMI];
 }
 
+/*
+ * A single-step trap and an NMI due at the same boundary: TF set, the instruction that
+ * sends the self-NMI exits to the hypervisor, which must then deliver both the trap
+ * (priority 4, SDM Vol. 3A 6.9) and the NMI (priority 5), each once. The #DB handler
+ * clears TF in its frame, so exactly one #DB is taken. An SVM hypervisor that finds NMI
+ * blocking's end by single-stepping the guest's IRET puts TF in RFLAGS: an NMI it
+ * delivered before that step traps would carry TF into the NMI's frame, and the guest
+ * would take a second #DB of nobody's after the #DB handler's IRET.
+ */
+#define RFLAGS_TF (1ull << 8)
+#define X2APIC_ICR_MSR 0x830
+
+static struct {
+	volatile unsigned n;
+	volatile uint64_t rip[4];
+} step;
+
+static void db_handler(struct irq_frame *frame)
+{
+	if (step.n < 4)
+		step.rip[step.n] = frame->rip;
+	step.n++;
+	frame->rflags &= ~RFLAGS_TF;
+}
+
+static void self_nmi_under_tf(void)
+{
+	uint32_t dest = percpu[0].apic_id, lo = ICR_ASSERT | ICR_DM_NMI;
+	if (this_cpu()->x2apic) {
+		asm volatile("pushfq; orq $0x100, (%%rsp); popfq\n\twrmsr\n\tnop"
+			     :: "c"(X2APIC_ICR_MSR), "a"(lo), "d"(dest) : "memory");
+		return;
+	}
+	mmio_write32(LAPIC_BASE + APIC_ICR_HIGH, dest << 24);
+	asm volatile("pushfq; orq $0x100, (%%rsp); popfq\n\tmovl %0, (%1)\n\tnop"
+		     :: "r"(lo), "r"(LAPIC_BASE + APIC_ICR_LOW) : "memory");
+}
+
 /* Waits with IF = 0: a maskable-interrupt window must not be what lets an NMI in. */
 static bool wait_nmis(unsigned n)
 {
@@ -85,6 +123,15 @@ void guest_main(void)
 	report_check(fixed && nmi.nested_into_fixed && nmis() == 5, "nmi-interrupts-irq-handler",
 		     "fixed vector taken %s, NMI inside it %s, %u NMIs", fixed ? "yes" : "no",
 		     nmi.nested_into_fixed ? "yes" : "no", nmis());
+
+	idt_set_handler(1, db_handler);
+	unsigned before = nmis();
+	self_nmi_under_tf();
+	bool got = wait_nmis(before + 1);
+	delay_us(1000);
+	report_check(got && nmis() == before + 1 && step.n == 1, "nmi-and-single-step-trap-once",
+		     "%u NMIs (expected 1), %u #DB (expected 1), #DB rips %#lx %#lx", nmis() - before,
+		     step.n, (unsigned long)step.rip[0], (unsigned long)step.rip[1]);
 	report_check(!lapic_read(APIC_ISR + 0x30) && !lapic_read(APIC_ISR), "no-isr-for-nmi",
 		     "ISR not empty: %#x %#x", lapic_read(APIC_ISR), lapic_read(APIC_ISR + 0x30));
 }

@@ -291,7 +291,8 @@ GUESTS: Dict[str, GuestSpec] = {s.name: s for s in (
         "eoi-delivers-waiting", "delivery-order", "idle-at-end")),
     GuestSpec("nmi", (
         "self-nmi-with-if-clear", "nmi-ignores-tpr", "nmi-sent-in-handler-delivered-after-iret",
-        "nmi-does-not-nest", "nmi-interrupts-irq-handler", "no-isr-for-nmi")),
+        "nmi-does-not-nest", "nmi-interrupts-irq-handler", "nmi-and-single-step-trap-once",
+        "no-isr-for-nmi")),
     GuestSpec("wild_access", (
         "wild-reads-complete", "wild-writes-complete", "wild-writes-not-stored",
         "wild-write-hpet-window", "ram-not-aliased", "ram-intact-at-end")),

@@ -31,6 +31,14 @@ static void svm_intr_state(struct vcpu *v, struct apic_intr_state *st)
 		}
 	}
 	st->events_held |= s->nested && v->guest_mode;
+	/*
+	 * From the intercepted IRET until its single-step trap RFLAGS holds nestor's TF
+	 * (svm_exit_iret). An event delivered in between would push that TF into its frame,
+	 * and the guest would trap once more after that handler's IRET, a #DB of nobody's
+	 * (guest nmi: `nmi-and-single-step-trap-once`). The step is one instruction: hold
+	 * events until it traps; the arbiter looks again at every entry meanwhile.
+	 */
+	st->events_held |= s->nmi_singlestep;
 }
 
 static void svm_init(struct vcpu *v)
