@@ -76,23 +76,35 @@ static bool vcpu_next_is_hlt(struct vcpu *v)
  * handler returned to the HLT with the wake-up spent (docs/reliability.md, case (a)).
  * Exact on any CPU, so on both vendors; any other shadowed instruction keeps the window.
  */
-static void vcpu_complete_shadowed_hlt(struct vcpu *v, struct vlapic *l, struct apic_intr_state *st,
-				       uint64_t now, struct apic_decision *d)
+static bool vcpu_shadowed_hlt_next(struct vcpu *v, const struct vlapic *l,
+				   const struct apic_intr_state *st)
+{
+	/* A re-injected event goes first whatever the shadow says (apic_arbiter.c): not here. */
+	return st->interrupt_shadow && st->rflags_if && !st->events_held && !st->event_pending &&
+	       !v->guest_mode && !l->requeued.valid && vcpu_next_is_hlt(v);
+}
+
+/*
+ * One decision per entry (the arbiter counts windows and may take the seed-001 inhibit):
+ * with the shadowed HLT next it is made as after the HLT. If that one injects, the HLT is
+ * completed; if not, nothing was deliverable, and the decision equals the one inside the
+ * shadow (an interrupt allowed without the shadow is the only difference).
+ */
+static void vcpu_decide(struct vcpu *v, struct vlapic *l, const struct apic_intr_state *st,
+			uint64_t now, struct apic_decision *d)
 {
 	struct apic_intr_state after = *st;
-	struct apic_decision d2;
-	if (d->inject || !st->interrupt_shadow || !st->rflags_if || st->events_held ||
-	    st->event_pending || v->guest_mode)
+	if (!vcpu_shadowed_hlt_next(v, l, st)) {
+		apic_decide(l, st, now, d);
 		return;
+	}
 	after.interrupt_shadow = false;
-	apic_decide(l, &after, now, &d2);
-	if (!d2.inject || !vcpu_next_is_hlt(v))
+	apic_decide(l, &after, now, d);
+	if (!d->inject)
 		return;
 	v->ops->set_reg(v, VCPU_RIP, v->ops->get_reg(v, VCPU_RIP) + 1);
 	v->ops->clear_interrupt_shadow(v);
 	v->stats.shadowed_hlts++;
-	*st = after;
-	*d = d2;
 }
 
 bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
@@ -124,8 +136,7 @@ bool vcpu_prepare_entry(struct vcpu *v, struct vlapic *l)
 		}
 		v->state = VCPU_RUNNABLE;
 	}
-	apic_decide(l, &st, now, &d);
-	vcpu_complete_shadowed_hlt(v, l, &st, now, &d);
+	vcpu_decide(v, l, &st, now, &d);
 	ops->apply_decision(v, l, &d);
 	vcpu_arm_timer(v, now);
 	return true;

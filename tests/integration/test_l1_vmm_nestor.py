@@ -22,8 +22,9 @@ SEED_WARNING = "nested: seed "
 # L1 under nestor boots with `tsc=reliable` on one vCPU too: a clean-clone make check (7 December
 # 2026, evening) saw all four lapic_timer runs of the 1-vCPU matrix fail with L2's TSC write
 # undone, KVM's catch-up for an unstable host TSC (l1_tsc_words), where the run before passed.
-# What marked L1's TSC unstable there is not established (a suspect: the clocksource watchdog
-# against the host's PM timer, which pm-timer=host now gives L1).
+# The console of that run is not on record; the mechanism seen on one vCPU is Linux's early
+# watchdog marking tsc-early unstable against refined-jiffies after lost ticks
+# (docs/nested-svm.md).
 L1_TSC = "tsc=reliable"
 
 
