@@ -12,7 +12,6 @@ import shutil
 import signal
 import struct
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -38,6 +37,8 @@ EXIT_NO_VERDICT = 125       # the emulator ended without nestor's end-of-run lin
 EXIT_CRASH = (STATUS_CRASH << 1) | 1
 
 ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+# The report's exit total (core/vcpu_report.c): exits, ms of VM time, exits per second.
+REPORT_EXITS = re.compile(r"\[nestor\] report: (\d+) exits in (\d+) ms of VM time \((\d+) exits/s\)")
 END_LINE = re.compile(r"\[nestor\] run ended: status (0x[0-9a-f]+|0) \(([^)]*)\)")
 BANNER = "[nestor] nestor "
 
