@@ -106,8 +106,9 @@ PAYLOAD_OPTIONS = {"lapic_timer": {"append": "periodic-ms=20"}}
 
 # Without EPT offered (`nested-paging=off`) kvm_intel shadow-pages L2 itself: L2's page faults
 # and CR3 loads are L1's exits, and vmcs02 runs on nestor's EPT for L1. The kernel irqchip only.
-@pytest.mark.parametrize("irqchip, extra", [("kernel", ()), ("split", ()),
-                                            ("kernel", ("nested-paging=off",))])
+@pytest.mark.parametrize("irqchip, extra", [
+    pytest.param("kernel", (), id="kernel"), pytest.param("split", (), id="split"),
+    pytest.param("kernel", ("nested-paging=off",), id="kernel-no-ept")])
 def test_l2_payloads(irqchip, extra, capsys):
     wanted = [(name, dict(NESTED, irqchip=irqchip, **PAYLOAD_OPTIONS.get(name, {})))
               for name in PAYLOADS]
