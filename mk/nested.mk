@@ -127,7 +127,7 @@ bench-nested: $(BUILD)/nestor.efi $(foreach v,$(BENCH_NESTED_VENDOR),$(BENCH_NES
 
 # `make check-nvmx`: Debian's kvm_intel in L1 under nestor on Bochs (seed 000 with both
 # personalities, its two fixes, the L2 payloads; tests/integration/test_nvmx_l1.py). About
-# 15 minutes of single L1 boots one after the other (marked `hours`: it once took hours), not
+# 16 minutes of single L1 boots one after the other (marked `hours`: it once took hours), not
 # in make check; its bounded part there is test_nvmx_bochs.py and the differential.
 .PHONY: check-nvmx
 check-nvmx: $(BUILD)/nestor.efi l1 | deps
