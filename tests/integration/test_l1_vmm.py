@@ -14,6 +14,7 @@ writes CR8 while KVM's interrupt-window request (V_IRQ) is pending in L2's VMCB,
 payloads do by design (they lower the TPR with interrupts pending, IF clear).
 """
 import dataclasses
+import re
 
 import pytest
 
@@ -147,6 +148,13 @@ L1: l1vmm: exit=3
 """
 
 
+def test_only_a_higher_count_is_tolerated():
+    line = "ioapic {'irqchip': 'kernel', 'vcpus': 2}: FAIL level-redelivered-while-asserted: %s"
+    assert qemu_duplicate_delivery(line % "3 interrupts (expected 2)")
+    assert not qemu_duplicate_delivery(line % "1 interrupts (expected 2)")
+    assert not qemu_duplicate_delivery("ioapic: FAIL level-delivered-once: 2 interrupts")
+
+
 def test_parser_reads_each_run():
     runs = parse_runs("[guest] " + CRAFTED.replace("\n", "\r\n[guest] "))
     assert [r.scenario for r in runs] == ["cpuid", "seed002"]
@@ -191,9 +199,26 @@ def l1_tsc_words(l1_vcpus):
     return "tsc=reliable" if l1_vcpus > 1 else ""
 
 
-def check_matrix(label, wanted, result, runs, capsys, more_failures=()):
+# QEMU 7.2 as L0 now and then delivers an EVENTINJ interrupt a second time (single-threaded
+# TCG; docs/reliability.md, "QEMU 7.2 delivers an injected interrupt twice"). Under QEMU alone
+# it is KVM in L1 that injects into L2 that way, and nothing works around it (nestor does for
+# its own injections). Seen once in the matrix, in the project's CI of 7 December 2026:
+# ioapic, in-kernel irqchip, 2 vCPUs, `level-redelivered-while-asserted: 3 interrupts
+# (expected 2)`. On the QEMU-alone tier only, that check counting *more* deliveries than
+# expected is printed as QEMU's, not failed; fewer, or any other failure, still fails.
+QEMU_EXTRA_DELIVERY = re.compile(
+    r"FAIL level-redelivered-while-asserted: (\d+) interrupts \(expected (\d+)\)")
+
+
+def qemu_duplicate_delivery(problem):
+    m = QEMU_EXTRA_DELIVERY.search(problem)
+    return bool(m) and int(m.group(1)) > int(m.group(2))
+
+
+def check_matrix(label, wanted, result, runs, capsys, more_failures=(), tolerate=None):
     """Prints each run of one L1 boot, then fails on a timeout, a missing run, any run that
-    did not go as stock KVM makes it go, or any of more_failures (the L0's own problems)."""
+    did not go as stock KVM makes it go, or any of more_failures (the L0's own problems).
+    tolerate(problem) -> True marks a problem the L0 is known to cause: printed, not failed."""
     with capsys.disabled():
         print(f"\n{label}: {len(runs)} of {len(wanted)} runs in {result.wall_s:.1f} s")
         for (name, options), run in zip(wanted, runs):
@@ -203,6 +228,12 @@ def check_matrix(label, wanted, result, runs, capsys, more_failures=()):
     assert len(runs) == len(wanted), f"{len(runs)} runs of {len(wanted)}\n" + console_tail(result)
     failures = [f"{name} {options}: {problem}" for (name, options), run in zip(wanted, runs)
                 for problem in judge_run(name, options, run)]
+    if tolerate:
+        tolerated = [f for f in failures if tolerate(f)]
+        failures = [f for f in failures if not tolerate(f)]
+        with capsys.disabled():
+            for f in tolerated:
+                print(f"  tolerated (QEMU 7.2's second EVENTINJ delivery): {f}")
     failures += list(more_failures)
     assert not failures, "\n".join(failures)
 
@@ -213,7 +244,7 @@ def test_every_payload_in_both_irqchip_modes(capsys):
                                  timeout_s=900, extra=l1_tsc_words(2))
     record_timing(f"L1 boot running {len(wanted)} l1vmm scenarios (QEMU L0, stock KVM)",
                   result.wall_s)
-    check_matrix("l1vmm matrix", wanted, result, runs, capsys)
+    check_matrix("l1vmm matrix", wanted, result, runs, capsys, tolerate=qemu_duplicate_delivery)
 
 
 def boot_linux_as_l2(options):
