@@ -13,25 +13,6 @@
 #define PORT61_SPEAKER 0x02
 #define PORT61_OUT2 0x20
 
-/* The real ports and TSC (the host tests give their own: tests/unit/test_pit_calibrate.c). */
-static uint64_t hw_rdtsc(void *ctx)
-{
-	(void)ctx;
-	return rdtsc();
-}
-
-static uint8_t hw_inb(void *ctx, uint16_t port)
-{
-	(void)ctx;
-	return inb(port);
-}
-
-static void hw_outb(void *ctx, uint16_t port, uint8_t v)
-{
-	(void)ctx;
-	outb(port, v);
-}
-
 /* One reading of PIT channel 2's count with the TSC taken before and after it. */
 struct pit_reading {
 	uint64_t tsc;		/* the middle of the bracket */
@@ -43,13 +24,13 @@ struct pit_reading {
  * The counter-latch command (8254 data sheet: command 0x80 freezes channel 2's count for
  * the two reads), the TSC around it.
  */
-static void pit_read(const struct pit_cal_io *io, struct pit_reading *r)
+static void pit_read(struct pit_reading *r)
 {
-	uint64_t t1 = io->rdtsc(io->ctx);
-	io->outb(io->ctx, PIT_COMMAND, 0x80);
-	uint8_t lo = io->inb(io->ctx, PIT_CH2_DATA);
-	uint8_t hi = io->inb(io->ctx, PIT_CH2_DATA);
-	uint64_t t2 = io->rdtsc(io->ctx);
+	uint64_t t1 = rdtsc();
+	outb(PIT_COMMAND, 0x80);
+	uint8_t lo = inb(PIT_CH2_DATA);
+	uint8_t hi = inb(PIT_CH2_DATA);
+	uint64_t t2 = rdtsc();
 	r->tsc = t1 + (t2 - t1) / 2;
 	r->bracket = t2 - t1;
 	r->count = (uint16_t)(lo | (hi << 8));
@@ -61,7 +42,6 @@ static void pit_read(const struct pit_cal_io *io, struct pit_reading *r)
  * descheduled in the middle of one only widens that bracket.
  */
 struct pit_run {
-	const struct pit_cal_io *io;
 	struct pit_reading best, last;
 	uint32_t cost;		/* the most PIT ticks one reading took */
 };
@@ -69,7 +49,7 @@ struct pit_run {
 static void run_take(struct pit_run *r, bool first)
 {
 	struct pit_reading now;
-	pit_read(r->io, &now);
+	pit_read(&now);
 	uint32_t drop = (uint32_t)r->last.count - now.count;
 	if (!first && now.count <= r->last.count && drop > r->cost)
 		r->cost = drop;
@@ -98,28 +78,20 @@ static void run_take(struct pit_run *r, bool first)
  */
 #define CAL_WINDOW_PIT_TICKS 36000	/* about 30 ms of the 55 ms the count lasts */
 #define CAL_MIN_WINDOW_PIT_TICKS 6000	/* 5 ms: a slow reading is then at most a few % */
-#define CAL_READINGS 8			/* at each end of the window, at most */
-/*
- * The opening readings stop once they have used a quarter of the count. Where one reading
- * costs thousands of PIT ticks (L2 under KVM's split irqchip under nestor on Bochs: three
- * exits to L1's VMM each, 11,205 ticks a reading, 9 ms), eight of them outlasted the whole
- * count: every window wrapped. With a quarter spent there is room for a window and its
- * closing readings; fast readings (tens of ticks) take all eight as before.
- */
-#define CAL_OPENING_PIT_TICKS 0x4000
+#define CAL_READINGS 8			/* at each end of the window */
 
-static uint64_t tsc_measure_once(const struct pit_cal_io *io, struct pit_calibration *c)
+static uint64_t tsc_measure_once(struct pit_calibration *c)
 {
-	uint8_t p61 = io->inb(io->ctx, PORT61);
-	io->outb(io->ctx, PORT61, (uint8_t)((p61 & ~PORT61_SPEAKER) & ~PORT61_GATE2));
-	io->outb(io->ctx, PIT_COMMAND, 0xb0);	/* channel 2, lobyte/hibyte, mode 0, binary */
-	io->outb(io->ctx, PIT_CH2_DATA, 0xff);
-	io->outb(io->ctx, PIT_CH2_DATA, 0xff);
-	io->outb(io->ctx, PORT61, (uint8_t)((p61 & ~PORT61_SPEAKER) | PORT61_GATE2));
+	uint8_t p61 = inb(PORT61);
+	outb(PORT61, (uint8_t)((p61 & ~PORT61_SPEAKER) & ~PORT61_GATE2));
+	outb(PIT_COMMAND, 0xb0);	/* channel 2, lobyte/hibyte, mode 0, binary */
+	outb(PIT_CH2_DATA, 0xff);
+	outb(PIT_CH2_DATA, 0xff);
+	outb(PORT61, (uint8_t)((p61 & ~PORT61_SPEAKER) | PORT61_GATE2));
 
-	struct pit_run run = { .io = io };
+	struct pit_run run = { 0 };
 	run_take(&run, true);
-	for (unsigned i = 1; i < CAL_READINGS && 0xffffu - run.last.count < CAL_OPENING_PIT_TICKS; i++)
+	for (unsigned i = 1; i < CAL_READINGS; i++)
 		run_take(&run, false);
 	struct pit_reading start = run.best;
 	uint64_t spins = 0;
@@ -133,8 +105,8 @@ static uint64_t tsc_measure_once(const struct pit_cal_io *io, struct pit_calibra
 		run_take(&run, false);
 	/* OUT2 high: the count reached 0 and wrapped (a stall of 55 ms or more), so the
 	 * difference of the two readings no longer tells the time between them. */
-	bool wrapped = io->inb(io->ctx, PORT61) & PORT61_OUT2;
-	io->outb(io->ctx, PORT61, p61);
+	bool wrapped = inb(PORT61) & PORT61_OUT2;
+	outb(PORT61, p61);
 	struct pit_reading end = run.best;
 	if (run.cost > c->reading_ticks)
 		c->reading_ticks = run.cost;
@@ -168,18 +140,12 @@ static void sort_u64(uint64_t *a, unsigned n)
 
 uint64_t pit_calibrate_tsc_hz(struct pit_calibration *c)
 {
-	static const struct pit_cal_io hw = { hw_rdtsc, hw_inb, hw_outb, 0 };
-	return pit_calibrate_tsc_hz_io(&hw, c);
-}
-
-uint64_t pit_calibrate_tsc_hz_io(const struct pit_cal_io *io, struct pit_calibration *c)
-{
 	uint64_t rates[CALIBRATION_RUNS];
 	unsigned n = 0;
 	c->reading_ticks = 0;
 	c->wrapped = 0;
 	for (unsigned tries = 0; n < CALIBRATION_RUNS && tries < CALIBRATION_TRIES; tries++) {
-		uint64_t r = tsc_measure_once(io, c);
+		uint64_t r = tsc_measure_once(c);
 		if (r >= 1000000)
 			rates[n++] = r;
 	}

@@ -19,13 +19,4 @@ struct pit_calibration {
  */
 uint64_t pit_calibrate_tsc_hz(struct pit_calibration *c);
 
-/* The same against given ports and TSC: the host tests drive nestor's PIT model with it. */
-struct pit_cal_io {
-	uint64_t (*rdtsc)(void *ctx);
-	uint8_t (*inb)(void *ctx, uint16_t port);
-	void (*outb)(void *ctx, uint16_t port, uint8_t v);
-	void *ctx;
-};
-uint64_t pit_calibrate_tsc_hz_io(const struct pit_cal_io *io, struct pit_calibration *c);
-
 #endif

@@ -24,13 +24,12 @@ DEVICES_TEST_BASE := lib/format.c lib/log.c $(DEVICES_HELPERS)
 
 UNIT_TESTS += test_dev_helpers test_dev_uart test_dev_fw_cfg test_dev_debug_exit \
 	      test_dev_pit test_dev_rtc test_dev_pci test_dev_legacy test_dev_acpi_pm \
-	      test_dev_testdev test_dev_platform test_pit_calibrate
+	      test_dev_testdev test_dev_platform
 UNIT_SRCS_test_dev_helpers    := $(DEVICES_TEST_BASE)
 UNIT_SRCS_test_dev_uart       := $(DEVICES_TEST_BASE) $(DEVICES_UART)
 UNIT_SRCS_test_dev_fw_cfg     := $(DEVICES_TEST_BASE) $(DEVICES_FW_CFG)
 UNIT_SRCS_test_dev_debug_exit := $(DEVICES_TEST_BASE) $(DEVICES_EXIT)
 UNIT_SRCS_test_dev_pit        := $(DEVICES_TEST_BASE) $(DEVICES_PIT)
-UNIT_SRCS_test_pit_calibrate  := $(DEVICES_TEST_BASE) $(DEVICES_PIT) drivers/pit_calibrate.c
 UNIT_SRCS_test_dev_rtc        := $(DEVICES_TEST_BASE) $(DEVICES_RTC)
 UNIT_SRCS_test_dev_pci        := $(DEVICES_TEST_BASE) $(DEVICES_PCI) $(DEVICES_RESET)
 UNIT_SRCS_test_dev_legacy     := $(DEVICES_TEST_BASE) $(DEVICES_LEGACY) $(DEVICES_RESET)
