@@ -47,6 +47,8 @@ BANNER = "[nestor] nestor "
 # twice (33k exits under nestor, about 2 s per boot: docs/performance.md). Family 17h (Zen) is
 # what SVM hosts with NPT are; every QEMU run, with nestor or without, uses this one model.
 QEMU_CPU = "max,family=23"
+# Bochs's instructions per emulated second; its TSC counts at this rate (clock: sync=none).
+BOCHS_IPS = 50000000
 DEFAULT_CPU = {"qemu": QEMU_CPU, "bochs": "corei7_ivy_bridge_3770k"}
 RFB_BIND_FAILED = "RFB could not bind any port"
 BOCHS_START_ATTEMPTS = 4
@@ -167,7 +169,7 @@ def bochs_command(workdir, disk, cpu, smp, mem_mb):
 megs: %d
 # ignore_bad_msrs=1: OVMF reads IA32_PLATFORM_ID (0x17), which Bochs does not model,
 # and dies on the #GP otherwise. nestor checks CPUID before every MSR it reads.
-cpu: model=%s, count=%d, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=%s, count=%d, ips=%d, reset_on_triple_fault=0, ignore_bad_msrs=1
 romimage: file=%s, address=0xffe00000
 vgaromimage: file=%s
 pci: enabled=1, chipset=i440fx
@@ -186,7 +188,7 @@ error: action=report
 info: action=ignore
 debug: action=ignore
 clock: sync=none, time0=local
-""" % (mem_mb, cpu, smp, OVMF_BOCHS, VGABIOS, disk, os.path.join(workdir, "serial.log"),
+""" % (mem_mb, cpu, smp, BOCHS_IPS, OVMF_BOCHS, VGABIOS, disk, os.path.join(workdir, "serial.log"),
             os.path.join(workdir, "bochs.log")))
     return ["bochs-bin", "-q", "-f", rc, "-rc", cmds]
 

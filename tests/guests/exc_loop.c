@@ -144,7 +144,7 @@ static void check_single_step(void)
 	reset();
 	exc.clear_tf = true;
 	asm volatile("lea 1f(%%rip), %%rsi; mov %%rsi, %0\n\t"
-		     "pushfq; orq $0x100, (%%rsp); popfq\n\tnop\n\t1: nop"
+		     ASM_SET_TF "nop\n\t1: nop"
 		     : "=m"(expect_rip)::"rsi", "memory");
 	report_check(exc.n == 1 && exc.rip == expect_rip && (exc.dr6 & DR6_BS) &&
 		     !(exc.dr6 & 0xf), "db-single-step", "%u #DB, rip %#lx (want %#lx), dr6 %#lx",

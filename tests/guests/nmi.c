@@ -59,7 +59,6 @@ static unsigned nmis(void)
  * would take a second #DB of nobody's after the #DB handler's IRET.
  */
 #define RFLAGS_TF (1ull << 8)
-#define X2APIC_ICR_MSR 0x830
 
 static struct {
 	volatile unsigned n;
@@ -78,12 +77,12 @@ static void self_nmi_under_tf(void)
 {
 	uint32_t dest = percpu[0].apic_id, lo = ICR_ASSERT | ICR_DM_NMI;
 	if (this_cpu()->x2apic) {
-		asm volatile("pushfq; orq $0x100, (%%rsp); popfq\n\twrmsr\n\tnop"
+		asm volatile(ASM_SET_TF "wrmsr\n\tnop"
 			     :: "c"(X2APIC_ICR_MSR), "a"(lo), "d"(dest) : "memory");
 		return;
 	}
 	mmio_write32(LAPIC_BASE + APIC_ICR_HIGH, dest << 24);
-	asm volatile("pushfq; orq $0x100, (%%rsp); popfq\n\tmovl %0, (%1)\n\tnop"
+	asm volatile(ASM_SET_TF "movl %0, (%1)\n\tnop"
 		     :: "r"(lo), "r"(LAPIC_BASE + APIC_ICR_LOW) : "memory");
 }
 

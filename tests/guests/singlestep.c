@@ -53,48 +53,47 @@ static void db_handler(struct irq_frame *frame)
 }
 
 /* Each snippet is a function whose `end` label the trap must name; SNIPPET stores it. */
-#define SET_TF "pushfq; orq $0x100, (%%rsp); popfq\n\t"
 /* Stores the address of local label 1 (the snippet's end) before TF is set. */
 #define SET_END(n) "lea 1f(%%rip), %%rsi; mov %%rsi, %" #n "\n\t"
 
 static void ss_cpuid(void)
 {
 	uint32_t a = 0, b, c = 0, d;
-	asm volatile(SET_END(4) SET_TF "cpuid\n\t1: nop"
+	asm volatile(SET_END(4) ASM_SET_TF "cpuid\n\t1: nop"
 		     : "+a"(a), "=b"(b), "+c"(c), "=d"(d), "=m"(traps.end)::"rsi", "memory");
 }
 
 static void ss_out(void)
 {
-	asm volatile(SET_END(0) SET_TF "outb %%al, $0x80\n\t1: nop"
+	asm volatile(SET_END(0) ASM_SET_TF "outb %%al, $0x80\n\t1: nop"
 		     : "=m"(traps.end) : "a"(0) : "rsi", "memory");
 }
 
 static void ss_in(void)
 {
 	uint32_t a;
-	asm volatile(SET_END(1) SET_TF "inb $0x80, %%al\n\t1: nop"
+	asm volatile(SET_END(1) ASM_SET_TF "inb $0x80, %%al\n\t1: nop"
 		     : "=a"(a), "=m"(traps.end)::"rsi", "memory");
 }
 
 static void ss_rdmsr(void)
 {
 	uint32_t lo, hi;
-	asm volatile(SET_END(2) SET_TF "rdmsr\n\t1: nop"
+	asm volatile(SET_END(2) ASM_SET_TF "rdmsr\n\t1: nop"
 		     : "=a"(lo), "=d"(hi), "=m"(traps.end) : "c"(MSR_APIC_BASE) : "rsi", "memory");
 }
 
 static void ss_wrmsr(void)
 {
 	uint32_t lo = 0x06, hi = 0;	/* MTRR default type: write back, MTRRs off */
-	asm volatile(SET_END(0) SET_TF "wrmsr\n\t1: nop"
+	asm volatile(SET_END(0) ASM_SET_TF "wrmsr\n\t1: nop"
 		     : "=m"(traps.end) : "a"(lo), "d"(hi), "c"(0x2ff) : "rsi", "memory");
 }
 
 static void ss_mmio(void)
 {
 	uint32_t v;
-	asm volatile(SET_END(1) SET_TF "movl (%2), %0\n\t1: nop"
+	asm volatile(SET_END(1) ASM_SET_TF "movl (%2), %0\n\t1: nop"
 		     : "=r"(v), "=m"(traps.end) : "r"(LAPIC_BASE + APIC_VERSION) : "rsi", "memory");
 }
 
@@ -102,7 +101,7 @@ static void ss_cr4(void)
 {
 	uint64_t cr4;
 	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	asm volatile(SET_END(0) SET_TF "mov %1, %%cr4\n\t1: nop"
+	asm volatile(SET_END(0) ASM_SET_TF "mov %1, %%cr4\n\t1: nop"
 		     : "=m"(traps.end) : "r"(cr4) : "rsi", "memory");
 }
 
@@ -111,7 +110,7 @@ static void ss_cr4(void)
 static void ss_sti_cpuid(void)
 {
 	uint32_t a = 0, b, c = 0, d;
-	asm volatile(SET_END(4) SET_TF "sti\n\tcpuid\n\t1: cli"
+	asm volatile(SET_END(4) ASM_SET_TF "sti\n\tcpuid\n\t1: cli"
 		     : "+a"(a), "=b"(b), "+c"(c), "=d"(d), "=m"(traps.end)::"rsi", "memory");
 }
 

@@ -230,7 +230,7 @@ def check_matrix(label, wanted, result, runs, capsys, more_failures=(), tolerate
                 for problem in judge_run(name, options, run)]
     if tolerate:
         tolerated = [f for f in failures if tolerate(f)]
-        failures = [f for f in failures if not tolerate(f)]
+        failures = [f for f in failures if f not in tolerated]
         with capsys.disabled():
             for f in tolerated:
                 print(f"  tolerated (QEMU 7.2's second EVENTINJ delivery): {f}")

@@ -8,9 +8,8 @@ rule to the CPU and Bochs refuses vmcs02 the same way; the seed's posted one-lin
 TPR register, the thread's wider fix (seed000-ppr) passes either way. Then the L2 payloads
 through kvm_intel, judged by guestlib like the QEMU reference tier. An L1 boot with one seed
 scenario takes 85-105 s on the 2-core machine, one with the eleven payloads 136 s (7 December
-2026): too long
-for `make check`, whose bounded part is test_nvmx_bochs.py (and `make differential`). Times are
-printed, never asserted.
+2026): too long for `make check`, whose bounded part is test_nvmx_bochs.py (and `make
+differential`). Times are printed, never asserted.
 """
 import pytest
 

@@ -5,7 +5,6 @@
 #include "x86.h"
 
 #define X2APIC_MSR_BASE	0x800
-#define X2APIC_ICR_MSR	0x830
 
 uint32_t lapic_read(unsigned reg)
 {

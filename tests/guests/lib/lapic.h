@@ -21,6 +21,7 @@
 #define APIC_IRR		0x200
 #define APIC_ESR		0x280
 #define APIC_ICR_LOW		0x300
+#define X2APIC_ICR_MSR		0x830	/* the whole ICR as one MSR in x2APIC mode */
 #define APIC_ICR_HIGH		0x310
 #define APIC_LVT_TIMER		0x320
 #define APIC_LVT_THERMAL	0x330

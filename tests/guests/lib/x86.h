@@ -17,6 +17,9 @@ static inline uint64_t read_cr8(void)
 
 static inline void write_cr8(uint64_t v) { asm volatile("mov %0, %%cr8" : : "r"(v) : "memory"); }
 
+/* Inline asm: set RFLAGS.TF with POPF, so the instruction after it single-steps (SDM 18.3.1.4). */
+#define ASM_SET_TF "pushfq; orq $0x100, (%%rsp); popfq\n\t"
+
 static inline void irq_enable(void) { asm volatile("sti" : : : "memory"); }
 static inline void irq_disable(void) { asm volatile("cli" : : : "memory"); }
 static inline void cpu_relax(void) { asm volatile("pause" : : : "memory"); }
